@@ -1,0 +1,283 @@
+"""Calibration data: the figures of the world, loaded from `calibration/` and checked on load.
+
+Every figure the model uses from the world lives in a CSV file under `calibration/` with a `source` column.
+This module reads those files, checks that they are well formed and internally consistent (the 11 units sum
+to the province, the age-sex table sums to its totals, shares sum to 100), and hands the model plain numpy
+arrays. A malformed file raises `DataError` naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator.codes import OUTSIDE, UNITS
+
+CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "calibration"
+
+
+class DataError(ValueError):
+    """A calibration data file is missing, malformed or inconsistent."""
+
+
+def _read(directory: Path, name: str, columns: list[str]) -> pd.DataFrame:
+    path = directory / name
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: calibration file is missing") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{path}: missing columns {missing} (has {list(frame.columns)})")
+    if "source" in columns and frame["source"].isna().any():
+        row = int(frame.index[frame["source"].isna()][0]) + 2
+        raise DataError(f"{path}: line {row} has no source")
+    return frame
+
+
+def _numeric(frame: pd.DataFrame, column: str, path: Path, allow_missing: bool = False) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & (frame[column].notna() | (not allow_missing))
+    if bad.any():
+        row = int(frame.index[bad][0]) + 2
+        raise DataError(f"{path}: line {row}, column {column}: not a number (got {frame[column][bad].iloc[0]!r})")
+    return values.to_numpy(dtype=float)
+
+
+def _figures(directory: Path, name: str) -> dict[str, float]:
+    frame = _read(directory, name, ["figure", "value", "source"])
+    values = _numeric(frame, "value", directory / name)
+    return dict(zip(frame["figure"], values, strict=True))
+
+
+def _close(a: float, b: float, tolerance: float) -> bool:
+    return abs(a - b) <= tolerance * max(abs(b), 1.0)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One behavioural or structural parameter with its plausible range and where it comes from."""
+
+    name: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    basis: str
+    source: str
+    meaning: str
+
+
+class Parameters:
+    """The model's parameters from `calibration/parameters.csv`, with optional overrides.
+
+    Access by full name: `params["migration.hazard_scale"]`. Overrides may only name known parameters and
+    must lie within their stated range.
+    """
+
+    def __init__(self, table: dict[str, Parameter], overrides: dict[str, float] | None = None) -> None:
+        self.table = table
+        self.values = {name: p.value for name, p in table.items()}
+        for name, value in (overrides or {}).items():
+            if name not in table:
+                raise KeyError(name)
+            self.values[name] = float(value)
+
+    def __getitem__(self, name: str) -> float:
+        return self.values[name]
+
+    def group(self, prefix: str) -> dict[str, float]:
+        """All parameters named `prefix.<key>`, as {key: value}."""
+        cut = len(prefix) + 1
+        return {n[cut:]: v for n, v in self.values.items() if n.startswith(prefix + ".")}
+
+    def with_overrides(self, overrides: dict[str, float]) -> Parameters:
+        """A copy with some values replaced."""
+        merged = {n: v for n, v in self.values.items() if v != self.table[n].value}
+        merged.update(overrides)
+        return Parameters(self.table, merged)
+
+
+def load_parameters(directory: Path = CALIBRATION_DIR) -> Parameters:
+    """Read `parameters.csv`; each row must have a value inside [low, high] and a source."""
+    name = "parameters.csv"
+    path = directory / name
+    columns = ["name", "value", "low", "high", "unit", "basis", "source", "meaning"]
+    frame = _read(directory, name, columns)
+    value, low, high = (_numeric(frame, c, path) for c in ("value", "low", "high"))
+    table: dict[str, Parameter] = {}
+    for i, row in frame.iterrows():
+        key = str(row["name"])
+        if key in table:
+            raise DataError(f"{path}: line {i + 2}: parameter {key} appears twice")
+        if not low[i] <= value[i] <= high[i]:
+            raise DataError(f"{path}: line {i + 2}: {key} = {value[i]} lies outside [{low[i]}, {high[i]}]")
+        if row["basis"] not in {"assumption", "provisional", "statutory", "derived", "data"}:
+            raise DataError(f"{path}: line {i + 2}: basis must be assumption/provisional/statutory/derived/data")
+        table[key] = Parameter(
+            key,
+            value[i],
+            low[i],
+            high[i],
+            str(row["unit"]),
+            str(row["basis"]),
+            str(row["source"]),
+            str(row["meaning"]),
+        )
+    return Parameters(table)
+
+
+@dataclass(frozen=True)
+class AgeTable:
+    """Persons by age group: lower and upper ages (upper inclusive; the last group is open)."""
+
+    age_low: np.ndarray
+    age_high: np.ndarray
+    total: np.ndarray
+    male: np.ndarray | None = None
+    female: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class CalibrationData:
+    """Every figure of the world the model uses, as loaded from `calibration/`."""
+
+    province: dict[str, float]
+    age_sex_2020: AgeTable
+    age_2010: AgeTable
+    unit_population: np.ndarray  # persons, in UNITS order
+    unit_lat_lon: np.ndarray  # degrees, shape (11, 2)
+    unit_age_shares: dict[str, tuple[float, float, float]]  # unit -> (0-14, 15-59, 60+) in %
+    vital: pd.DataFrame
+    fertility_shares: AgeTable  # share of births by mother's age group, in %
+    unit_wage_ratio: np.ndarray  # 2021 city wage / province wage, UNITS order (nan where unknown)
+    outside_wage_yuan_year: np.ndarray  # 2020, OUTSIDE order
+    graduates: dict[str, float]
+    places: pd.DataFrame
+    file_hashes: dict[str, str]
+
+
+def _age_table(directory: Path, name: str, with_sex: bool) -> AgeTable:
+    path = directory / name
+    cols = ["age_low", "age_high", "total"] + (["male", "female"] if with_sex else []) + ["source"]
+    frame = _read(directory, name, cols)
+    low = _numeric(frame, "age_low", path).astype(int)
+    high_raw = _numeric(frame, "age_high", path, allow_missing=True)
+    if np.isnan(high_raw[:-1]).any():
+        raise DataError(f"{path}: only the last age group may be open (empty age_high)")
+    high = np.where(np.isnan(high_raw), 104, high_raw).astype(int)
+    if (low[1:] != high[:-1] + 1).any() or low[0] != 0 and name.startswith("age"):
+        raise DataError(f"{path}: age groups must be contiguous and start at 0")
+    total = _numeric(frame, "total", path)
+    if not with_sex:
+        return AgeTable(low, high, total)
+    male, female = _numeric(frame, "male", path), _numeric(frame, "female", path)
+    bad = np.flatnonzero(male + female != total)
+    if bad.size:
+        raise DataError(f"{path}: line {bad[0] + 2}: male + female != total")
+    return AgeTable(low, high, total, male, female)
+
+
+def _hash_files(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in sorted(directory.glob("*.csv"))}
+
+
+def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
+    """Load and check every calibration file; raise `DataError` on the first problem."""
+    province = _figures(directory, "province_2020.csv")
+    for key in ("population", "male", "female", "employed", "employed_tertiary", "working_age_16_59"):
+        if key not in province:
+            raise DataError(f"{directory / 'province_2020.csv'}: figure {key} is missing")
+    if province["male"] + province["female"] != province["population"]:
+        raise DataError(f"{directory / 'province_2020.csv'}: male + female != population")
+
+    age_sex = _age_table(directory, "age_sex_2020.csv", with_sex=True)
+    if age_sex.total.sum() != province["population"]:
+        raise DataError(
+            f"{directory / 'age_sex_2020.csv'}: ages sum to {age_sex.total.sum():.0f}, "
+            f"not the population {province['population']:.0f}"
+        )
+    age_2010 = _age_table(directory, "age_2010.csv", with_sex=False)
+    if age_2010.total.sum() != province.get("population_2010", age_2010.total.sum()):
+        raise DataError(f"{directory / 'age_2010.csv'}: ages do not sum to population_2010")
+
+    units_path = directory / "units_2020.csv"
+    units = _read(directory, "units_2020.csv", ["unit", "name_zh", "population", "lat", "lon", "source"])
+    if tuple(units["unit"]) != UNITS:
+        raise DataError(f"{units_path}: units must be {list(UNITS)} in that order (got {list(units['unit'])})")
+    unit_population = _numeric(units, "population", units_path)
+    if unit_population.sum() != province["population"]:
+        raise DataError(
+            f"{units_path}: the 11 units sum to {unit_population.sum():.0f}, "
+            f"not the province total {province['population']:.0f}"
+        )
+    lat_lon = np.column_stack([_numeric(units, "lat", units_path), _numeric(units, "lon", units_path)])
+
+    shares_path = directory / "unit_age_shares_2020.csv"
+    shares = _read(
+        directory,
+        "unit_age_shares_2020.csv",
+        ["unit", "share_0_14_pct", "share_15_59_pct", "share_60_plus_pct", "source"],
+    )
+    unit_age_shares: dict[str, tuple[float, float, float]] = {}
+    for _, row in shares.iterrows():
+        triple = tuple(float(row[c]) for c in ("share_0_14_pct", "share_15_59_pct", "share_60_plus_pct"))
+        if any(math.isnan(x) for x in triple):
+            continue
+        if row["unit"] not in UNITS:
+            raise DataError(f"{shares_path}: unknown unit {row['unit']!r}")
+        if not _close(sum(triple), 100.0, 0.001):
+            raise DataError(f"{shares_path}: shares of {row['unit']} sum to {sum(triple):.2f}, not 100")
+        unit_age_shares[str(row["unit"])] = triple  # type: ignore[assignment]
+
+    vital = _read(directory, "vital_statistics.csv", ["year", "year_end_population", "births", "deaths", "source"])
+    fert_path = directory / "fertility_age_shares_2020.csv"
+    fert = _read(directory, "fertility_age_shares_2020.csv", ["age_low", "age_high", "share_pct", "source"])
+    fert_share = _numeric(fert, "share_pct", fert_path)
+    if not _close(fert_share.sum(), 100.0, 0.002):
+        raise DataError(f"{fert_path}: shares sum to {fert_share.sum():.2f}, not 100")
+    fertility = AgeTable(
+        _numeric(fert, "age_low", fert_path).astype(int),
+        _numeric(fert, "age_high", fert_path).astype(int),
+        fert_share,
+    )
+
+    wages_path = directory / "city_wages_2021.csv"
+    wages = _read(directory, "city_wages_2021.csv", ["unit", "wage_yuan_year", "source"])
+    wage_by_unit = dict(zip(wages["unit"], _numeric(wages, "wage_yuan_year", wages_path), strict=True))
+    if "province" not in wage_by_unit:
+        raise DataError(f"{wages_path}: needs a row for 'province'")
+    ratio = np.array([wage_by_unit.get(u, np.nan) / wage_by_unit["province"] for u in UNITS])
+
+    outside_path = directory / "outside_wages_2020.csv"
+    outside = _read(directory, "outside_wages_2020.csv", ["area", "kind", "wage_yuan_year", "source"])
+    regions = outside[outside["kind"] == "region"]
+    by_region = dict(zip(regions["area"], _numeric(regions, "wage_yuan_year", outside_path), strict=True))
+    region_of = {"northeast_other": "northeast", "east": "east", "central": "central", "west": "west"}
+    try:
+        outside_wage = np.array([by_region[region_of[r]] for r in OUTSIDE])
+    except KeyError as exc:
+        raise DataError(f"{outside_path}: missing regional wage {exc}") from None
+
+    return CalibrationData(
+        province=province,
+        age_sex_2020=age_sex,
+        age_2010=age_2010,
+        unit_population=unit_population,
+        unit_lat_lon=lat_lon,
+        unit_age_shares=unit_age_shares,
+        vital=vital,
+        fertility_shares=fertility,
+        unit_wage_ratio=ratio,
+        outside_wage_yuan_year=outside_wage,
+        graduates=_figures(directory, "graduates.csv"),
+        places=_read(directory, "places.csv", ["place", "lat", "lon", "outside_region", "source"]),
+        file_hashes=_hash_files(directory),
+    )

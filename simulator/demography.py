@@ -1,0 +1,116 @@
+"""Demography: deaths, births, ageing and retirement (ODD submodel 1).
+
+Mortality and fertility have standard shapes (Gompertz-Makeham mortality; the census year's births by
+mother's age for fertility) whose levels are scaled once, on census day, so that the census population
+would have the 2019 numbers of deaths and births (YB, DATA.md 3). After that the rates stay fixed: births
+and deaths change only because the population's size and age structure change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.codes import SECTOR_INDEX, Edu, Status
+from simulator.flows import MonthFlows
+from simulator.population import PersonStore
+from simulator.synthesis import MAX_AGE, census_targets, retirement_age_years, single_years
+from simulator.world import World
+
+AGES = np.arange(MAX_AGE + 1)
+
+
+def mortality_table(world: World) -> np.ndarray:
+    """Monthly death probability by single age (0..104) and sex, scaled to the 2019 deaths."""
+    p = world.params
+    slope = np.log(2.0) / p["demography.mortality_doubling_years"]
+    shape = np.exp(slope * (AGES - 60.0)) + 0.002
+    shape[0] += p["demography.mortality_infant_ratio"]
+    shape_sex = np.column_stack([shape * p["demography.mortality_male_ratio"], shape])
+    population = census_targets(world.data).age_sex
+    level = p["demography.deaths_per_year_target"] / float((population * shape_sex).sum())
+    annual = np.minimum(level * shape_sex, 3.0)
+    return (1.0 - np.exp(-annual / 12.0)).astype(np.float32)
+
+
+def fertility_table(world: World) -> np.ndarray:
+    """Monthly birth probability of a woman by single age, scaled to the 2019 births."""
+    fert = world.data.fertility_shares
+    women = census_targets(world.data).age_sex[:, 1]
+    rate = np.zeros(MAX_AGE + 1)
+    for low, high, share in zip(fert.age_low, fert.age_high, fert.total, strict=True):
+        rate[low : high + 1] = share / women[low : high + 1].sum()
+    # smooth the steps between groups a little, keeping each group's share of births
+    smoothed = single_years(fert, fert.total) / np.maximum(women, 1.0)
+    rate = np.where(rate > 0, smoothed, 0.0)
+    level = world.params["demography.births_per_year_target"] / float((women * rate).sum())
+    return (level * rate / 12.0).astype(np.float32)
+
+
+def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+    """Deaths, births, ageing by one month and retirement."""
+    _deaths(persons, world, rng, flows)
+    _births(persons, world, rng, flows)
+    _age(persons)
+    _retire(persons, world, rng)
+
+
+def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+    age = np.minimum(persons.age_months // 12, MAX_AGE)
+    q = world.mortality_monthly[age, persons.sex]
+    dies = rng.random(persons.n, dtype=np.float32) < q
+    dies &= persons.status != Status.DEAD
+    idx = np.flatnonzero(dies)
+    flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
+    persons.status[idx] = Status.DEAD
+    persons.employer[idx] = -1
+    persons.wage_yuan_month[idx] = 0.0
+    persons.benefit_months_left[idx] = 0
+
+
+def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+    mothers_age = persons.age_months // 12
+    fertile = (persons.sex == 1) & (mothers_age >= 15) & (mothers_age <= 49) & (persons.status != Status.DEAD)
+    candidates = np.flatnonzero(fertile)
+    p = world.fertility_monthly[mothers_age[candidates]]
+    mothers = candidates[rng.random(candidates.size, dtype=np.float32) < p]
+    male_share = world.params["demography.sex_ratio_at_birth"] / (
+        100.0 + world.params["demography.sex_ratio_at_birth"]
+    )
+    sex = (rng.random(mothers.size) >= male_share).astype(np.int8)
+    region = persons.region[mothers].copy()
+    origin = persons.origin[mothers].copy()
+    persons.append(
+        mothers.size,
+        sex=sex,
+        region=region,
+        origin=origin,
+        status=np.int8(Status.CHILD),
+        edu=np.int8(Edu.NONE),
+        months_since_move=np.int16(120),
+    )
+    flows.births += np.bincount(region, minlength=flows.births.size)
+
+
+def _age(persons: PersonStore) -> None:
+    alive = persons.status != Status.DEAD
+    persons.age_months[alive] += 1
+    persons.months_since_move[:] = np.minimum(persons.months_since_move, 32000) + 1
+
+
+def _retire(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+    """Workers outside agriculture retire in the month they reach the statutory age; those still in the
+    labour force past it (farmers, and the re-employed counted on census day) leave at a yearly hazard."""
+    age_months = persons.age_months
+    candidates = np.flatnonzero(
+        (age_months >= 50 * 12) & (persons.status >= Status.EMPLOYED) & (persons.status <= Status.INACTIVE)
+    )
+    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], world.params) * 12
+    reaching = age_months[candidates] == limit
+    past = age_months[candidates] > limit
+    farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
+    exit_p = 1.0 - (1.0 - world.params["demography.late_exit_per_year"]) ** (1 / 12)
+    stops = (reaching & ~farmer) | ((past | reaching) & (rng.random(candidates.size) < exit_p))
+    idx = candidates[stops]
+    persons.status[idx] = Status.RETIRED
+    persons.employer[idx] = -1
+    persons.wage_yuan_month[idx] = 0.0

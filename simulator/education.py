@@ -1,0 +1,132 @@
+"""Education: school progression, entry into higher education and graduation each July (ODD submodel 2).
+
+Each July every student completes a school year. Those who finish their programme attain its level and
+either go on to the next level or leave school for the labour market. Jilin's universities take a fixed
+intake a year (`education.he_graduates_per_year`): Jilin's own senior-secondary leavers first, the rest
+from the outside pool's leavers, who move to Jilin to study. Some of Jilin's leavers study in other
+provinces and move there. Completions of higher education in Jilin are the year's graduates: they enter
+the labour market with the GRADUATED event, which raises their chance of considering a move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.codes import N_UNITS, OUTSIDE, PROGRAMME_YEARS, UNITS, Edu, Status
+from simulator.flows import MonthFlows
+from simulator.migration import relocate
+from simulator.population import EVENT_GRADUATED, PersonStore
+from simulator.world import World
+
+GRADUATION_MONTH = 7
+SCHOOL_START_AGE = 6
+HE_LEVELS = (Edu.COLLEGE, Edu.BACHELOR, Edu.MASTER, Edu.PHD)
+
+
+def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+    """Run the school year's end (July only)."""
+    if world.calendar_month != GRADUATION_MONTH:
+        return
+    _start_school(persons)
+    completed = _complete_year(persons)
+    _progress(persons, world, rng, flows, completed)
+
+
+def _start_school(persons: PersonStore) -> None:
+    starters = np.flatnonzero((persons.status == Status.CHILD) & (persons.age_months >= SCHOOL_START_AGE * 12))
+    _enrol(persons, starters, Edu.PRIMARY)
+
+
+def _enrol(persons: PersonStore, idx: np.ndarray, level: int) -> None:
+    persons.status[idx] = Status.STUDENT
+    persons.enrolled[idx] = level
+    persons.study_years_left[idx] = PROGRAMME_YEARS[level]
+
+
+def _complete_year(persons: PersonStore) -> np.ndarray:
+    students = np.flatnonzero(persons.status == Status.STUDENT)
+    persons.study_years_left[students] -= 1
+    done = students[persons.study_years_left[students] <= 0]
+    persons.edu[done] = persons.enrolled[done]
+    persons.enrolled[done] = 0
+    return done
+
+
+def _leave_school(persons: PersonStore, idx: np.ndarray) -> None:
+    """Leavers of working age look for work; younger ones are inactive until they do."""
+    of_age = persons.age_months[idx] >= 16 * 12
+    persons.status[idx[of_age]] = Status.UNEMPLOYED
+    persons.status[idx[~of_age]] = Status.INACTIVE
+
+
+def _progress(
+    persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows, done: np.ndarray
+) -> None:
+    p = world.params.group("education")
+    level = persons.edu[done]
+    inside = persons.region[done] < N_UNITS
+    u = rng.random(done.size)
+
+    # compulsory and senior secondary schooling
+    for finished, nxt, prob in (
+        (Edu.PRIMARY, Edu.JUNIOR, p["primary_to_junior"]),
+        (Edu.JUNIOR, Edu.SENIOR, p["junior_to_senior"]),
+    ):
+        here = level == finished
+        _enrol(persons, done[here & (u < prob)], nxt)
+        _leave_school(persons, done[here & (u >= prob)])
+
+    # higher-education completions: graduates; some go on to postgraduate study in Jilin
+    he_done = np.isin(level, HE_LEVELS)
+    graduates = done[he_done & inside]
+    flows.graduates += np.bincount(persons.region[graduates], minlength=flows.graduates.size)
+    persons.graduation_month[graduates] = world.month
+    persons.events[graduates] |= EVENT_GRADUATED
+    persons.human_capital[done[he_done]] = 1.0
+    continues = np.zeros(done.size, dtype=bool)
+    for finished, nxt, prob in (
+        (Edu.BACHELOR, Edu.MASTER, p["bachelor_to_master"]),
+        (Edu.MASTER, Edu.PHD, p["master_to_phd"]),
+    ):
+        go_on = (level == finished) & inside & (u < prob)
+        _enrol(persons, done[go_on], nxt)
+        continues |= go_on
+    _leave_school(persons, done[he_done & ~continues])
+
+    # senior-secondary leavers: Jilin universities, universities elsewhere, or work
+    seniors = level == Edu.SENIOR
+    to_jilin = done[seniors & inside & (u < p["senior_to_jilin_he"])]
+    to_elsewhere = done[
+        seniors
+        & inside
+        & (u >= p["senior_to_jilin_he"])
+        & (u < p["senior_to_jilin_he"] + p["senior_to_outside_he"])
+    ]
+    outside_leavers = done[seniors & ~inside]
+    capacity = int(round(p["he_graduates_per_year"] / world.scale))
+    from_outside = rng.permutation(outside_leavers)[: max(capacity - to_jilin.size, 0)]
+    entrants = np.concatenate([to_jilin, from_outside])
+    college = rng.random(entrants.size) < p["college_share_of_he_graduates"]
+    _enrol(persons, entrants[college], Edu.COLLEGE)
+    _enrol(persons, entrants[~college], Edu.BACHELOR)
+    relocate(persons, entrants, _university_unit(world, rng, entrants.size), flows)
+    _enrol(persons, to_elsewhere, Edu.BACHELOR)
+    relocate(persons, to_elsewhere, _outside_region(world, rng, to_elsewhere.size), flows)
+    # outside leavers who do not come to Jilin: study or work where they are
+    rest = np.setdiff1d(outside_leavers, from_outside, assume_unique=True)
+    studies = rng.random(rest.size) < p["senior_to_jilin_he"] + p["senior_to_outside_he"]
+    _enrol(persons, rest[studies], Edu.BACHELOR)
+    _leave_school(persons, rest[~studies])
+    entered = np.concatenate([to_jilin, from_outside, to_elsewhere, rest[studies]])
+    _leave_school(persons, np.setdiff1d(done[seniors], entered, assume_unique=True))
+
+
+def _university_unit(world: World, rng: np.random.Generator, count: int) -> np.ndarray:
+    """Where new students study: Jilin's units in proportion to their universities' assumed capacity."""
+    shares = np.array([world.params[f"education.he_capacity_share.{u}"] for u in UNITS])
+    return rng.choice(N_UNITS, size=count, p=shares / shares.sum()).astype(np.int8)
+
+
+def _outside_region(world: World, rng: np.random.Generator, count: int) -> np.ndarray:
+    shares = np.array([world.params[f"synthesis.diaspora_share.{r}"] for r in OUTSIDE])
+    return (N_UNITS + rng.choice(len(OUTSIDE), size=count, p=shares / shares.sum())).astype(np.int8)

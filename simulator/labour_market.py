@@ -1,0 +1,156 @@
+"""Labour market: separations, vacancies, matching within each unit, wages (ODD submodel 4).
+
+Firms want to employ their target workforce (their census-day employment, shifted by policy levers such
+as industrial parks); the gap is their vacancies. Within each unit, the unemployed and the vacancies meet
+through a matching function M = A U^0.5 V^0.5 (capped by U and V); matched seekers are hired by firms in
+proportion to their vacancies. Wages follow the firm's wage level (the unit's average wage times the
+firm's productivity, growing at `labour.wage_growth_per_year`), the worker's education and human capital.
+Outside the province no firms are simulated: the unemployed there find work at a fixed monthly rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.codes import N_REGIONS, N_UNITS, Edu, Status, Tier
+from simulator.flows import MonthFlows
+from simulator.population import EVENT_JOB_LOST, PersonStore
+from simulator.world import EDU_WAGE_PREMIUM, World
+
+
+def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+    """One month of the labour market."""
+    _grow_wages(world)
+    _separations(persons, world, rng)
+    _participation(persons, world, rng)
+    _match_inside(persons, world, rng)
+    _match_outside(persons, world, rng)
+    set_wages(persons, world)
+    _update_unemployment(persons, world)
+
+
+def _grow_wages(world: World) -> None:
+    growth = (1.0 + world.params["labour.wage_growth_per_year"]) ** (1.0 / 12.0)
+    for city in world.cities:
+        city.wage_level_yuan_month *= growth
+    for firm in world.firms:
+        firm.wage_level_yuan_month *= growth
+
+
+def _separations(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+    employed = np.flatnonzero(persons.status == Status.EMPLOYED)
+    lost = employed[rng.random(employed.size, dtype=np.float32) < world.params["labour.separation_rate_per_month"]]
+    persons.status[lost] = Status.UNEMPLOYED
+    persons.employer[lost] = -1
+    persons.wage_yuan_month[lost] = 0.0
+    persons.events[lost] |= EVENT_JOB_LOST
+
+
+def _participation(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+    """Unemployed stop searching; inactive persons of working age start."""
+    p = world.params
+    age = persons.age_months // 12
+    unemployed = np.flatnonzero(persons.status == Status.UNEMPLOYED)
+    quits = unemployed[rng.random(unemployed.size) < p["labour.quit_to_inactive_per_month"]]
+    inactive = np.flatnonzero((persons.status == Status.INACTIVE) & (age >= 16) & (age < 60))
+    starts = inactive[rng.random(inactive.size) < p["labour.inactive_to_search_per_month"]]
+    persons.status[quits] = Status.INACTIVE
+    persons.status[starts] = Status.UNEMPLOYED
+
+
+def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+    firms = world.firm_arrays()
+    employer = persons.employer
+    working = employer >= 0
+    employment = np.bincount(employer[working], minlength=len(world.firms))
+    vacancies = np.maximum(np.round(firms["target"]) - employment, 0).astype(np.int64)
+    for firm, count, vac in zip(world.firms, employment, vacancies, strict=True):
+        firm.employment, firm.vacancies = int(count), int(vac)
+    seekers = np.flatnonzero((persons.status == Status.UNEMPLOYED) & (persons.region < N_UNITS))
+    seekers = seekers[np.argsort(persons.region[seekers], kind="stable")]
+    bounds = np.searchsorted(persons.region[seekers], np.arange(N_UNITS + 1))
+    efficiency = world.params["labour.matching_efficiency"]
+    for unit in range(N_UNITS):
+        local = seekers[bounds[unit] : bounds[unit + 1]]
+        firm_ids = np.flatnonzero((firms["unit"] == unit) & (vacancies > 0))
+        vac = vacancies[firm_ids]
+        total_v = int(vac.sum())
+        if local.size == 0 or total_v == 0:
+            continue
+        expected = efficiency * np.sqrt(local.size * total_v)
+        matches = min(local.size, total_v, int(expected) + int(rng.random() < expected % 1))
+        if matches == 0:
+            continue
+        hired = rng.choice(local, size=matches, replace=False)
+        slots = np.repeat(firm_ids, vac)
+        jobs = slots[rng.choice(slots.size, size=matches, replace=False)]
+        _hire(persons, world, rng, hired, jobs, firms)
+
+
+def _hire(
+    persons: PersonStore,
+    world: World,
+    rng: np.random.Generator,
+    hired: np.ndarray,
+    jobs: np.ndarray,
+    firms: dict[str, np.ndarray],
+) -> None:
+    persons.status[hired] = Status.EMPLOYED
+    persons.employer[hired] = jobs.astype(np.int16)
+    persons.sector[hired] = firms["sector"][jobs]
+    # a new graduate with a bachelor's degree or more may enter the professional-technical tier
+    fresh = (persons.graduation_month[hired] >= world.month - 12) & (persons.graduation_month[hired] >= 0)
+    fresh &= (persons.edu[hired] >= Edu.BACHELOR) & (persons.tier[hired] == Tier.NONE)
+    chance = world.params["skills.professional_entry_bachelor"]
+    persons.tier[hired[fresh & (rng.random(hired.size) < chance)]] = Tier.PROFESSIONAL
+    if world.policy is not None:
+        world.policy.on_hire(persons, hired, world)
+
+
+def _match_outside(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+    seekers = np.flatnonzero((persons.status == Status.UNEMPLOYED) & (persons.region >= N_UNITS))
+    found = seekers[rng.random(seekers.size) < world.params["labour.outside_job_finding_per_month"]]
+    persons.status[found] = Status.EMPLOYED
+
+
+def set_wages(persons: PersonStore, world: World) -> None:
+    """Monthly wage of every employed person in Jilin; outside, the region's level for the education."""
+    employed = np.flatnonzero(persons.status == Status.EMPLOYED)
+    employer = persons.employer[employed]
+    firm_level = world.firm_arrays()["wage_level"]
+    region_level = world.wage_level().astype(np.float32)
+    level = np.where(employer >= 0, firm_level[np.maximum(employer, 0)], region_level[persons.region[employed]])
+    elasticity = np.float32(world.params["labour.hc_wage_elasticity"])
+    persons.wage_yuan_month[employed] = (
+        level * EDU_WAGE_PREMIUM[persons.edu[employed]] * persons.human_capital[employed] ** elasticity
+    )
+
+
+def _update_unemployment(persons: PersonStore, world: World) -> None:
+    status, region = persons.status, persons.region
+    employed = np.bincount(region[status == Status.EMPLOYED], minlength=N_REGIONS)
+    unemployed = np.bincount(region[status == Status.UNEMPLOYED], minlength=N_REGIONS)
+    rate = unemployed / np.maximum(employed + unemployed, 1)
+    for city in world.cities[:N_UNITS]:
+        city.unemployment_rate = float(rate[city.region])
+
+
+def normalise_firm_wages(persons: PersonStore, world: World) -> None:
+    """On census day, scale each firm's wage level so that the mean wage of each unit's non-agricultural
+    workers equals the unit's average wage (DATA.md 4); outside, the regional average."""
+    firms = world.firm_arrays()
+    for firm in world.firms:
+        firm.wage_level_yuan_month = world.cities[firm.unit].wage_level_yuan_month * firm.productivity
+    set_wages(persons, world)
+    employed = np.flatnonzero((persons.status == Status.EMPLOYED) & (persons.employer >= 0))
+    unit = firms["unit"][persons.employer[employed]]
+    farm = firms["sector"][persons.employer[employed]] == 0
+    total = np.bincount(unit[~farm], weights=persons.wage_yuan_month[employed][~farm], minlength=N_UNITS)
+    count = np.bincount(unit[~farm], minlength=N_UNITS)
+    mean = total / np.maximum(count, 1)
+    for firm in world.firms:
+        target = world.cities[firm.unit].wage_level_yuan_month
+        if mean[firm.unit] > 0:
+            firm.wage_level_yuan_month *= target / mean[firm.unit]
+    set_wages(persons, world)
+    _update_unemployment(persons, world)

@@ -1,0 +1,161 @@
+"""Migration among the 11 units and the outside regions, with return moves (ODD submodel 5).
+
+Each month a person aged 16 or more who is not in school considers moving with a hazard that depends on
+age, on life events (graduation in the last year, a job lost this month) and on the time since the last
+move. Those who consider choose among all regions, their own included, by a random-utility (logit) rule:
+
+    U(d) = b_inc log(income at d) + b_emp log(1 - unemployment at d) + amenity(d)
+           + stay_bonus [d = here] + origin_tie [d = origin] - b_dist log(1 + km(here, d) / 100) [d != here]
+           - outsider_penalty [d in Jilin and the person's origin is outside]
+
+where income is the region's wage for the person's education plus the policy benefits the person would
+get there, annuitised over `migration.benefit_horizon_years`. Children and elderly follow adult movers.
+Every move goes through `relocate`, which keeps the flow accounts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.codes import N_REGIONS, N_UNITS, Status
+from simulator.flows import MonthFlows
+from simulator.population import EVENT_JOB_LOST, PersonStore
+from simulator.world import EDU_WAGE_PREMIUM, World
+
+HAZARD_BANDS = (16, 20, 25, 30, 40, 50, 65, 200)
+HAZARD_NAMES = ("age_16_19", "age_20_24", "age_25_29", "age_30_39", "age_40_49", "age_50_64", "age_65_plus")
+
+
+def relocate(persons: PersonStore, idx: np.ndarray, destination: np.ndarray, flows: MonthFlows) -> None:
+    """Move persons `idx` to `destination` regions, ending jobs and benefits that do not travel."""
+    source = persons.region[idx].copy()
+    moved = source != destination
+    idx, destination, source = idx[moved], destination[moved], source[moved]
+    flows.add_moves(source, destination)
+    persons.region[idx] = destination
+    persons.months_since_move[idx] = 0
+    working = persons.status[idx] == Status.EMPLOYED
+    leavers = idx[working]
+    persons.status[leavers] = Status.UNEMPLOYED
+    persons.employer[leavers] = -1
+    persons.wage_yuan_month[leavers] = 0.0
+    left_province = idx[destination >= N_UNITS]
+    persons.benefit_months_left[left_province] = 0
+
+
+def hazard_by_age(world: World) -> np.ndarray:
+    """Monthly consideration hazard by single age 0..104 (0 below 16)."""
+    ages = np.arange(105)
+    band = np.digitize(ages, HAZARD_BANDS) - 1
+    rates = np.array([world.params[f"migration.hazard.{n}"] for n in HAZARD_NAMES])
+    return np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
+
+
+def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np.ndarray:
+    """Indices of the persons who consider moving this month."""
+    p = world.params
+    age = np.minimum(persons.age_months // 12, 104)
+    hazard = world_hazard(world)[age]
+    recent = persons.graduation_month >= world.month - 12
+    recent &= persons.graduation_month >= 0
+    hazard = hazard * np.where(recent, np.float32(p["migration.graduation_multiplier"]), np.float32(1.0))
+    job_lost = (persons.events & EVENT_JOB_LOST) != 0
+    hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
+    decay = np.exp(
+        -persons.months_since_move.astype(np.float32) / np.float32(p["migration.recent_move_decay_months"])
+    )
+    hazard *= 1.0 + np.float32(p["migration.recent_move_multiplier"]) * decay
+    draws = rng.random(persons.n, dtype=np.float32)
+    able = (persons.status != Status.DEAD) & (persons.status != Status.STUDENT)
+    return np.flatnonzero((draws < hazard) & able)
+
+
+def world_hazard(world: World) -> np.ndarray:
+    """The age hazard table, computed once per world."""
+    cached = getattr(world, "_hazard_by_age", None)
+    if cached is None:
+        cached = hazard_by_age(world)
+        world._hazard_by_age = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
+    """Systematic utility of every region (columns) for persons `idx` (rows)."""
+    p = world.params
+    here = persons.region[idx].astype(np.int64)
+    origin = persons.origin[idx].astype(np.int64)
+    wage = world.wage_level()[None, :] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
+    benefit = world.policy.benefit_value_yuan(persons, idx, world) if world.policy is not None else 0.0
+    income = wage + benefit / (12.0 * p["migration.benefit_horizon_years"])
+    employment = np.log(np.clip(1.0 - world.unemployment(), 0.01, 1.0))
+    u = p["migration.beta_income"] * np.log(income) + p["migration.beta_employment"] * employment[None, :]
+    u += world.amenity()[None, :]
+    rows = np.arange(idx.size)
+    distance = np.log1p(world.distance_km[here] / 100.0)
+    u -= p["migration.beta_distance"] * distance
+    u[rows, here] += p["migration.stay_bonus"]
+    u[rows, origin] += p["migration.origin_tie"]
+    outsider = origin >= N_UNITS
+    u[outsider, :N_UNITS] -= p["migration.outsider_penalty"]
+    return u
+
+
+def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Logit choice by the Gumbel-max rule: one region per row."""
+    return np.argmax(utility + rng.gumbel(size=utility.shape), axis=1)
+
+
+def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+    """Consider, choose, move; children and elderly follow."""
+    idx = consider(persons, world, rng)
+    if idx.size == 0:
+        return
+    destination = choose(utilities(persons, idx, world), rng).astype(np.int8)
+    movers = persons.region[idx] != destination
+    idx, destination = idx[movers], destination[movers]
+    source = persons.region[idx].copy()
+    relocate(persons, idx, destination, flows)
+    _followers(persons, world, rng, flows, idx, source, destination)
+
+
+def _followers(
+    persons: PersonStore,
+    world: World,
+    rng: np.random.Generator,
+    flows: MonthFlows,
+    movers: np.ndarray,
+    source: np.ndarray,
+    destination: np.ndarray,
+) -> None:
+    """Each adult mover may take along a child of the same region of departure, and an elderly person."""
+    p = world.params
+    age = persons.age_months[movers] // 12
+    for low, high, prob, dep_low, dep_high in (
+        (25, 49, p["migration.child_follow_prob"], 0, 15),
+        (30, 59, p["migration.elder_follow_prob"], 65, 200),
+    ):
+        leading = (age >= low) & (age <= high) & (rng.random(movers.size) < prob)
+        if not leading.any():
+            continue
+        dep_age = persons.age_months // 12
+        dependants = np.flatnonzero(
+            (dep_age >= dep_low)
+            & (dep_age <= dep_high)
+            & (persons.status != Status.DEAD)
+            & (persons.months_since_move > 0)
+        )
+        by_region = np.argsort(persons.region[dependants], kind="stable")
+        dependants = dependants[by_region]
+        bounds = np.searchsorted(persons.region[dependants], np.arange(N_REGIONS + 1))
+        take_src, take_dst = source[leading], destination[leading]
+        chosen, chosen_dst = [], []
+        for r in range(N_REGIONS):
+            wanted = take_dst[take_src == r]
+            pool = dependants[bounds[r] : bounds[r + 1]]
+            k = min(wanted.size, pool.size)
+            if k == 0:
+                continue
+            chosen.append(rng.choice(pool, size=k, replace=False))
+            chosen_dst.append(wanted[:k])
+        if chosen:
+            relocate(persons, np.concatenate(chosen), np.concatenate(chosen_dst).astype(np.int8), flows)

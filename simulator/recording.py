@@ -1,0 +1,281 @@
+"""Recording: the indicators of each month for the province, each unit and each outside region (ODD submodel 7).
+
+A stock is its value on the first day of the month; a flow is its total during the month. Counts are
+multiplied by the population scale; rates and averages are not. For every region and month,
+population(m+1) = population(m) + births(m) - deaths(m) + in_migrants(m) - out_migrants(m).
+For the province, in- and out-migrants are the moves across the provincial border only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.codes import (
+    N_REGIONS,
+    N_SECTORS,
+    N_UNITS,
+    REGIONS,
+    SCHOOLING_YEARS,
+    SECTORS,
+    Edu,
+    Status,
+    Tier,
+)
+from simulator.flows import MonthFlows
+from simulator.population import PersonStore
+from simulator.world import World, month_to_date
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An output indicator: its unit, whether it is a stock or a flow, and whether it scales with N."""
+
+    name: str
+    unit: str
+    kind: str  # "stock" (first day of the month), "flow" (total in the month) or "rate"
+    scaled: bool
+    outside: bool  # also reported for the outside regions
+    meaning: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("population", "persons", "stock", True, True, "residents (outside: tracked persons only)"),
+    Indicator("working_age_population", "persons", "stock", True, True, "residents aged 16-59"),
+    Indicator("births", "persons", "flow", True, True, "live births"),
+    Indicator("deaths", "persons", "flow", True, True, "deaths"),
+    Indicator("in_migrants", "persons", "flow", True, True, "arrivals (province: from outside only)"),
+    Indicator("out_migrants", "persons", "flow", True, True, "departures (province: to outside only)"),
+    Indicator(
+        "net_migration_within_province",
+        "persons",
+        "flow",
+        True,
+        False,
+        "arrivals minus departures to and from other units of Jilin",
+    ),
+    Indicator(
+        "net_migration_interprovincial",
+        "persons",
+        "flow",
+        True,
+        True,
+        "arrivals minus departures across the provincial border",
+    ),
+    Indicator("graduates", "persons", "flow", True, False, "completions of higher education in Jilin"),
+    Indicator(
+        "graduates_retained",
+        "persons",
+        "stock",
+        True,
+        False,
+        "this graduation year's Jilin graduates living here (the value in June is the year's retention)",
+    ),
+    Indicator(
+        "graduate_retention_rate",
+        "share",
+        "rate",
+        False,
+        False,
+        "graduates_retained / graduates of this graduation year in the province",
+    ),
+    Indicator("employed", "persons", "stock", True, False, "employed persons"),
+    *(Indicator(f"employed_{s}", "persons", "stock", True, False, f"employed in {s}") for s in SECTORS),
+    Indicator("unemployment_rate", "share", "rate", False, False, "unemployed / (employed + unemployed)"),
+    Indicator("mean_wage", "yuan/year", "rate", False, False, "mean wage of non-agricultural employees"),
+    Indicator(
+        "skilled_workers",
+        "persons",
+        "stock",
+        True,
+        False,
+        "skilled workers including high-skill talent, in the labour force",
+    ),
+    Indicator("high_skill_talent", "persons", "stock", True, False, "high-skill talent in the labour force"),
+    Indicator(
+        "professional_technical_talent",
+        "persons",
+        "stock",
+        True,
+        False,
+        "professional-technical talent in the labour force",
+    ),
+    Indicator("high_skill_share", "share", "rate", False, False, "high_skill_talent / skilled_workers"),
+    Indicator(
+        "avg_schooling_years_working_age",
+        "years",
+        "rate",
+        False,
+        False,
+        "average years of schooling of residents aged 16-59 (students at the level attended)",
+    ),
+    Indicator(
+        "tertiary_educated_share",
+        "share",
+        "rate",
+        False,
+        False,
+        "share of residents with college education or more (students at the level attended)",
+    ),
+    Indicator("training_person_times", "person-times", "flow", True, False, "vocational training courses taken"),
+    Indicator("certified_high_skill", "persons", "flow", True, False, "skilled workers certified high-skill"),
+)
+INDICATOR_INDEX = {ind.name: i for i, ind in enumerate(INDICATORS)}
+#: Output regions: the province first, then the units, then the outside regions.
+OUTPUT_REGIONS: tuple[str, ...] = ("province",) + REGIONS
+
+N_STATUS, N_TIER, N_BAND, N_EDU = 7, 4, 3, 8
+
+
+class Recorder:
+    """Collects the indicators of every month into a preallocated array."""
+
+    def __init__(self, months: int, scale: int) -> None:
+        self.scale = scale
+        self.values = np.full((months, len(INDICATORS), len(OUTPUT_REGIONS)), np.nan)
+        self.extra: dict[tuple[int, str, str], float] = {}  # (month, region, indicator) -> value (levers)
+
+    def _put(self, month: int, name: str, by_region: np.ndarray, province: float) -> None:
+        row = self.values[month, INDICATOR_INDEX[name]]
+        row[0] = province
+        row[1:] = by_region
+
+    def record_stocks(self, persons: PersonStore, world: World, month: int) -> None:
+        """Stocks on the first day of `month` (before that month's processes run)."""
+        s = self.scale
+        level = np.maximum(persons.edu, persons.enrolled)
+        age = persons.age_months
+        band = (age >= 16 * 12).astype(np.int32) + (age >= 60 * 12)
+        key = (
+            ((persons.region.astype(np.int32) * N_STATUS + persons.status) * N_TIER + persons.tier) * N_BAND + band
+        ) * N_EDU + level
+        cube = (
+            np.bincount(key, minlength=N_REGIONS * N_STATUS * N_TIER * N_BAND * N_EDU)
+            .reshape(N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU)
+            .astype(float)
+        )
+        alive = cube[:, : Status.DEAD]
+        population = alive.sum(axis=(1, 2, 3, 4))
+        working_age = alive[:, :, :, 1].sum(axis=(1, 2, 3))
+        employed = cube[:, Status.EMPLOYED].sum(axis=(1, 2, 3))
+        unemployed = cube[:, Status.UNEMPLOYED].sum(axis=(1, 2, 3))
+        labour = cube[:, Status.EMPLOYED] + cube[:, Status.UNEMPLOYED]  # region, tier, band, edu
+        by_tier = labour.sum(axis=(2, 3))
+        skilled = by_tier[:, Tier.SKILLED] + by_tier[:, Tier.HIGH_SKILL]
+        schooling = (alive[:, :, :, 1].sum(axis=(1, 2)) * SCHOOLING_YEARS[None, :]).sum(axis=1)
+        tertiary = alive[..., Edu.COLLEGE :].sum(axis=(1, 2, 3, 4))
+        inside = slice(0, N_UNITS)
+
+        def put_count(name: str, values: np.ndarray, outside: bool = False) -> None:
+            shown = values if outside else np.where(np.arange(N_REGIONS) < N_UNITS, values, np.nan)
+            self._put(month, name, shown * s, values[inside].sum() * s)
+
+        def put_ratio(name: str, top: np.ndarray, bottom: np.ndarray) -> None:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(bottom > 0, top / bottom, np.nan)
+            ratio[N_UNITS:] = np.nan
+            total = bottom[inside].sum()
+            self._put(month, name, ratio, top[inside].sum() / total if total > 0 else np.nan)
+
+        put_count("population", population, outside=True)
+        put_count("working_age_population", working_age, outside=True)
+        put_count("employed", employed)
+        put_ratio("unemployment_rate", unemployed, employed + unemployed)
+        put_count("skilled_workers", skilled)
+        put_count("high_skill_talent", by_tier[:, Tier.HIGH_SKILL])
+        put_count("professional_technical_talent", by_tier[:, Tier.PROFESSIONAL])
+        put_ratio("high_skill_share", by_tier[:, Tier.HIGH_SKILL], skilled)
+        put_ratio("avg_schooling_years_working_age", schooling, working_age)
+        put_ratio("tertiary_educated_share", tertiary, population)
+
+        working = np.flatnonzero(persons.status == Status.EMPLOYED)
+        working = working[persons.region[working] < N_UNITS]
+        region_w, sector_w = (
+            persons.region[working].astype(np.int64),
+            persons.sector[working].astype(np.int64),
+        )
+        by_sector = np.bincount(region_w * N_SECTORS + sector_w, minlength=N_REGIONS * N_SECTORS)
+        by_sector = by_sector.reshape(N_REGIONS, N_SECTORS).astype(float)
+        for k, sector in enumerate(SECTORS):
+            put_count(f"employed_{sector}", by_sector[:, k])
+        paid = sector_w != 0
+        wage_sum = np.bincount(region_w[paid], weights=persons.wage_yuan_month[working][paid], minlength=N_REGIONS)
+        put_ratio("mean_wage", wage_sum * 12.0, np.bincount(region_w[paid], minlength=N_REGIONS).astype(float))
+
+        cohort = last_graduation_month(month - 1)
+        grads = np.flatnonzero(persons.graduation_month == cohort) if cohort >= 0 else np.empty(0, np.int64)
+        grads = grads[persons.status[grads] != Status.DEAD]
+        retained = np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float)
+        put_count("graduates_retained", retained)
+        cohort_size = float(grads.size)
+        rate = np.full(N_REGIONS, np.nan)
+        self._put(
+            month,
+            "graduate_retention_rate",
+            rate,
+            retained[inside].sum() / cohort_size if cohort_size else np.nan,
+        )
+
+    def record_flows(self, flows: MonthFlows, month: int) -> None:
+        """Flows during `month`."""
+        s = self.scale
+        inside = slice(0, N_UNITS)
+        mask_inside = np.arange(N_REGIONS) < N_UNITS
+
+        def put(name: str, values: np.ndarray, province: float, outside: bool) -> None:
+            shown = values.astype(float) if outside else np.where(mask_inside, values, np.nan)
+            self._put(month, name, shown * s, province * s)
+
+        put("births", flows.births, flows.births[inside].sum(), True)
+        put("deaths", flows.deaths, flows.deaths[inside].sum(), True)
+        put("in_migrants", flows.in_within + flows.in_inter, flows.in_inter[inside].sum(), True)
+        put("out_migrants", flows.out_within + flows.out_inter, flows.out_inter[inside].sum(), True)
+        put("net_migration_within_province", flows.in_within - flows.out_within, 0.0, False)
+        net_inter = flows.in_inter - flows.out_inter
+        put("net_migration_interprovincial", net_inter, net_inter[inside].sum(), True)
+        put("graduates", flows.graduates, flows.graduates[inside].sum(), False)
+        put("training_person_times", flows.training, flows.training[inside].sum(), False)
+        put(
+            "certified_high_skill",
+            flows.certified_high_skill,
+            flows.certified_high_skill[inside].sum(),
+            False,
+        )
+        for lever, yuan in flows.spending_yuan.items():
+            self.extra[(month, "province", f"policy_spending_yuan.{lever}")] = yuan
+
+    def to_frame(self, scenario: str, replicate: int, seed: int) -> pd.DataFrame:
+        """The tidy table: scenario, replicate, seed, scale, date, region, indicator, value."""
+        months, n_ind, n_reg = self.values.shape
+        m, i, r = np.meshgrid(np.arange(months), np.arange(n_ind), np.arange(n_reg), indexing="ij")
+        values = self.values.ravel()
+        keep = ~np.isnan(values)
+        frame = pd.DataFrame(
+            {
+                "date": np.array([month_to_date(k) for k in range(months)])[m.ravel()[keep]],
+                "region": np.array(OUTPUT_REGIONS)[r.ravel()[keep]],
+                "indicator": np.array([ind.name for ind in INDICATORS])[i.ravel()[keep]],
+                "value": values[keep],
+            }
+        )
+        if self.extra:
+            extra = pd.DataFrame(
+                [(month_to_date(k[0]), k[1], k[2], v) for k, v in sorted(self.extra.items())],
+                columns=["date", "region", "indicator", "value"],
+            )
+            frame = pd.concat([frame, extra], ignore_index=True)
+        frame.insert(0, "scale", self.scale)
+        frame.insert(0, "seed", seed)
+        frame.insert(0, "replicate", replicate)
+        frame.insert(0, "scenario", scenario)
+        return frame
+
+
+def last_graduation_month(month: int) -> int:
+    """Model month of the most recent July at or before `month` (-1 if none since census day)."""
+    from simulator.world import calendar_month
+
+    back = (calendar_month(month) - 7) % 12
+    return month - back if month - back >= 0 else -1

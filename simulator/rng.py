@@ -1,0 +1,30 @@
+"""Random streams: one seed per run, an independent stream per process and month.
+
+`numpy.random.SeedSequence(seed, spawn_key=(process, month))` gives each process a stream of its own in
+each month. The draws a process makes in month m therefore do not depend on how many draws any other
+process made, nor on what happened in earlier months: two scenarios run with the same seed use the same
+numbers wherever their rules agree (common random numbers), and a run gives the same numbers alone, in a
+pool of processes or on a cluster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: The processes that draw random numbers, with their stream numbers (never renumber: it changes results).
+PROCESSES: dict[str, int] = {
+    "synthesis": 0,
+    "demography": 1,
+    "education": 2,
+    "skills": 3,
+    "labour_market": 4,
+    "migration": 5,
+    "policy": 6,
+    "firms": 7,
+}
+
+
+def stream(seed: int, process: str, month: int = -1) -> np.random.Generator:
+    """The generator of `process` in model month `month` (-1 for initialisation) of a run seeded `seed`."""
+    key = (PROCESSES[process], month + 1)
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=key))
