@@ -13,6 +13,7 @@ import numpy as np
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.flows import MonthFlows
 from simulator.population import PersonStore
+from simulator.rng import sample
 from simulator.synthesis import MAX_AGE, census_targets, retirement_age_years, single_years
 from simulator.world import World
 
@@ -50,13 +51,16 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     """Deaths, births, ageing by one month and retirement."""
     _deaths(persons, world, rng, flows)
     _births(persons, world, rng, flows)
-    _age(persons)
+    _age(persons, world.month)
     _retire(persons, world, rng)
 
 
 def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
-    age = np.minimum(persons.age_months // 12, MAX_AGE)
-    q = world.mortality_monthly[age, persons.sex]
+    cell = persons.age_years.astype(np.int16)
+    np.minimum(cell, MAX_AGE, out=cell)
+    cell *= 2
+    cell += persons.sex
+    q = world.mortality_monthly.ravel()[cell]
     dies = rng.random(persons.n, dtype=np.float32) < q
     dies &= persons.status != Status.DEAD
     idx = np.flatnonzero(dies)
@@ -68,15 +72,15 @@ def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows:
 
 
 def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
-    mothers_age = persons.age_months // 12
-    fertile = (persons.sex == 1) & (mothers_age >= 15) & (mothers_age <= 49) & (persons.status != Status.DEAD)
+    age = persons.age_years
+    fertile = (age >= 15) & (age <= 49)
+    fertile &= persons.sex == 1
     candidates = np.flatnonzero(fertile)
-    p = world.fertility_monthly[mothers_age[candidates]]
+    candidates = candidates[persons.status[candidates] != Status.DEAD]
+    p = world.fertility_monthly[age[candidates]]
     mothers = candidates[rng.random(candidates.size, dtype=np.float32) < p]
-    male_share = world.params["demography.sex_ratio_at_birth"] / (
-        100.0 + world.params["demography.sex_ratio_at_birth"]
-    )
-    sex = (rng.random(mothers.size) >= male_share).astype(np.int8)
+    ratio = world.params["demography.sex_ratio_at_birth"]
+    sex = (rng.random(mothers.size) >= ratio / (100.0 + ratio)).astype(np.int8)
     region = persons.region[mothers].copy()
     origin = persons.origin[mothers].copy()
     persons.append(
@@ -87,29 +91,50 @@ def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows:
         status=np.int8(Status.CHILD),
         edu=np.int8(Edu.NONE),
         months_since_move=np.int16(120),
+        birthday_phase=np.int8((world.month - 1) % 12),
     )
     flows.births += np.bincount(region, minlength=flows.births.size)
 
 
-def _age(persons: PersonStore) -> None:
-    alive = persons.status != Status.DEAD
-    persons.age_months[alive] += 1
-    persons.months_since_move[:] = np.minimum(persons.months_since_move, 32000) + 1
+def _age(persons: PersonStore, month: int) -> None:
+    """Everyone gets a month older (the dead too: their slots are never read as living persons).
+
+    A person's age in months reaches a multiple of 12 in the months m with m % 12 == birthday_phase
+    (set at synthesis and birth), so birthdays need no division over all persons.
+    """
+    persons.age_months += 1
+    persons.age_years[persons.birthday_phase == month % 12] += 1
+    since = persons.months_since_move
+    np.minimum(since, 32000, out=since)
+    since += 1
 
 
 def _retire(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
     """Workers outside agriculture retire in the month they reach the statutory age; those still in the
     labour force past it (farmers, and the re-employed counted on census day) leave at a yearly hazard."""
     age_months = persons.age_months
-    candidates = np.flatnonzero(
-        (age_months >= 50 * 12) & (persons.status >= Status.EMPLOYED) & (persons.status <= Status.INACTIVE)
-    )
-    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], world.params) * 12
-    reaching = age_months[candidates] == limit
-    past = age_months[candidates] > limit
-    farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
+    statutory = {
+        int(world.params[k]) * 12
+        for k in (
+            "demography.retirement_age_men",
+            "demography.retirement_age_women_cadre",
+            "demography.retirement_age_women_worker",
+        )
+    }
+    at_age = np.zeros(persons.n, dtype=bool)
+    for months in statutory:
+        at_age |= age_months == months
+    reaching = np.flatnonzero(at_age)
     exit_p = 1.0 - (1.0 - world.params["demography.late_exit_per_year"]) ** (1 / 12)
-    stops = (reaching & ~farmer) | ((past | reaching) & (rng.random(candidates.size) < exit_p))
+    late = sample(np.flatnonzero(persons.age_years >= 50), exit_p, rng)
+    candidates = np.union1d(reaching, late)
+    status = persons.status[candidates]
+    in_labour_force = (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)
+    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], world.params) * 12
+    months = age_months[candidates]
+    farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
+    is_late = np.isin(candidates, late, assume_unique=True)
+    stops = in_labour_force & (((months == limit) & ~farmer) | ((months >= limit) & is_late))
     idx = candidates[stops]
     persons.status[idx] = Status.RETIRED
     persons.employer[idx] = -1

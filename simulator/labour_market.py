@@ -15,6 +15,7 @@ import numpy as np
 from simulator.codes import N_REGIONS, N_UNITS, Edu, Status, Tier
 from simulator.flows import MonthFlows
 from simulator.population import EVENT_JOB_LOST, PersonStore
+from simulator.rng import sample
 from simulator.world import EDU_WAGE_PREMIUM, World
 
 
@@ -23,10 +24,12 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     _grow_wages(world)
     _separations(persons, world, rng)
     _participation(persons, world, rng)
-    _match_inside(persons, world, rng)
+    employed, unemployed = _match_inside(persons, world, rng)
     _match_outside(persons, world, rng)
     set_wages(persons, world)
-    _update_unemployment(persons, world)
+    rate = unemployed / np.maximum(employed + unemployed, 1)
+    for city in world.cities[:N_UNITS]:
+        city.unemployment_rate = float(rate[city.region])
 
 
 def _grow_wages(world: World) -> None:
@@ -39,7 +42,7 @@ def _grow_wages(world: World) -> None:
 
 def _separations(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
     employed = np.flatnonzero(persons.status == Status.EMPLOYED)
-    lost = employed[rng.random(employed.size, dtype=np.float32) < world.params["labour.separation_rate_per_month"]]
+    lost = sample(employed, world.params["labour.separation_rate_per_month"], rng)
     persons.status[lost] = Status.UNEMPLOYED
     persons.employer[lost] = -1
     persons.wage_yuan_month[lost] = 0.0
@@ -49,16 +52,18 @@ def _separations(persons: PersonStore, world: World, rng: np.random.Generator) -
 def _participation(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
     """Unemployed stop searching; inactive persons of working age start."""
     p = world.params
-    age = persons.age_months // 12
+    age = persons.age_years
     unemployed = np.flatnonzero(persons.status == Status.UNEMPLOYED)
-    quits = unemployed[rng.random(unemployed.size) < p["labour.quit_to_inactive_per_month"]]
-    inactive = np.flatnonzero((persons.status == Status.INACTIVE) & (age >= 16) & (age < 60))
-    starts = inactive[rng.random(inactive.size) < p["labour.inactive_to_search_per_month"]]
+    quits = sample(unemployed, p["labour.quit_to_inactive_per_month"], rng)
+    inactive = np.flatnonzero(persons.status == Status.INACTIVE)
+    inactive = inactive[(age[inactive] >= 16) & (age[inactive] < 60)]
+    starts = sample(inactive, p["labour.inactive_to_search_per_month"], rng)
     persons.status[quits] = Status.INACTIVE
     persons.status[starts] = Status.UNEMPLOYED
 
 
-def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Match seekers and vacancies in each unit; return employed and unemployed persons by unit after it."""
     firms = world.firm_arrays()
     employer = persons.employer
     working = employer >= 0
@@ -70,8 +75,11 @@ def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) 
     seekers = seekers[np.argsort(persons.region[seekers], kind="stable")]
     bounds = np.searchsorted(persons.region[seekers], np.arange(N_UNITS + 1))
     efficiency = world.params["labour.matching_efficiency"]
+    employed = np.bincount(firms["unit"], weights=employment, minlength=N_REGIONS)
+    unemployed = np.zeros(N_REGIONS)
     for unit in range(N_UNITS):
         local = seekers[bounds[unit] : bounds[unit + 1]]
+        unemployed[unit] = local.size
         firm_ids = np.flatnonzero((firms["unit"] == unit) & (vacancies > 0))
         vac = vacancies[firm_ids]
         total_v = int(vac.sum())
@@ -85,6 +93,9 @@ def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) 
         slots = np.repeat(firm_ids, vac)
         jobs = slots[rng.choice(slots.size, size=matches, replace=False)]
         _hire(persons, world, rng, hired, jobs, firms)
+        employed[unit] += matches
+        unemployed[unit] -= matches
+    return employed, unemployed
 
 
 def _hire(
@@ -114,25 +125,19 @@ def _match_outside(persons: PersonStore, world: World, rng: np.random.Generator)
 
 
 def set_wages(persons: PersonStore, world: World) -> None:
-    """Monthly wage of every employed person in Jilin; outside, the region's level for the education."""
-    employed = np.flatnonzero(persons.status == Status.EMPLOYED)
-    employer = persons.employer[employed]
-    firm_level = world.firm_arrays()["wage_level"]
-    region_level = world.wage_level().astype(np.float32)
-    level = np.where(employer >= 0, firm_level[np.maximum(employer, 0)], region_level[persons.region[employed]])
-    elasticity = np.float32(world.params["labour.hc_wage_elasticity"])
-    persons.wage_yuan_month[employed] = (
-        level * EDU_WAGE_PREMIUM[persons.edu[employed]] * persons.human_capital[employed] ** elasticity
-    )
+    """Monthly wage of every employee of a Jilin firm (employer >= 0, which means employed in Jilin).
 
-
-def _update_unemployment(persons: PersonStore, world: World) -> None:
-    status, region = persons.status, persons.region
-    employed = np.bincount(region[status == Status.EMPLOYED], minlength=N_REGIONS)
-    unemployed = np.bincount(region[status == Status.UNEMPLOYED], minlength=N_REGIONS)
-    rate = unemployed / np.maximum(employed + unemployed, 1)
-    for city in world.cities[:N_UNITS]:
-        city.unemployment_rate = float(rate[city.region])
+    Outside the province only the regions' average wages matter (for migration); no wage is stored.
+    """
+    employees = np.flatnonzero(persons.employer >= 0)
+    level = world.firm_arrays()["wage_level"][persons.employer[employees]]
+    level *= EDU_WAGE_PREMIUM[persons.edu[employees]]
+    hc = persons.human_capital[employees]
+    np.log(hc, out=hc)
+    hc *= np.float32(world.params["labour.hc_wage_elasticity"])
+    np.exp(hc, out=hc)
+    level *= hc
+    persons.wage_yuan_month[employees] = level
 
 
 def normalise_firm_wages(persons: PersonStore, world: World) -> None:
@@ -153,4 +158,3 @@ def normalise_firm_wages(persons: PersonStore, world: World) -> None:
         if mean[firm.unit] > 0:
             firm.wage_level_yuan_month *= target / mean[firm.unit]
     set_wages(persons, world)
-    _update_unemployment(persons, world)

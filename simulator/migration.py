@@ -43,40 +43,37 @@ def relocate(persons: PersonStore, idx: np.ndarray, destination: np.ndarray, flo
     persons.benefit_months_left[left_province] = 0
 
 
-def hazard_by_age(world: World) -> np.ndarray:
-    """Monthly consideration hazard by single age 0..104 (0 below 16)."""
-    ages = np.arange(105)
+def hazard_table(world: World) -> np.ndarray:
+    """Monthly consideration hazard by single age 0..127 (0 below 16)."""
+    ages = np.arange(128)
     band = np.digitize(ages, HAZARD_BANDS) - 1
     rates = np.array([world.params[f"migration.hazard.{n}"] for n in HAZARD_NAMES])
     return np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
 
 
 def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np.ndarray:
-    """Indices of the persons who consider moving this month."""
+    """Indices of the persons who consider moving this month.
+
+    One uniform draw per person slot (so that the draws do not depend on anyone's state). The exact
+    hazard is computed only where it can matter: for everyone whose draw falls below the largest hazard
+    their age allows without life events, and for everyone with a life event.
+    """
     p = world.params
-    age = np.minimum(persons.age_months // 12, 104)
-    hazard = world_hazard(world)[age]
-    recent = persons.graduation_month >= world.month - 12
-    recent &= persons.graduation_month >= 0
-    hazard = hazard * np.where(recent, np.float32(p["migration.graduation_multiplier"]), np.float32(1.0))
-    job_lost = (persons.events & EVENT_JOB_LOST) != 0
-    hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
-    decay = np.exp(
-        -persons.months_since_move.astype(np.float32) / np.float32(p["migration.recent_move_decay_months"])
-    )
-    hazard *= 1.0 + np.float32(p["migration.recent_move_multiplier"]) * decay
+    age_hazard = world.migration_hazard[persons.age_years]
     draws = rng.random(persons.n, dtype=np.float32)
-    able = (persons.status != Status.DEAD) & (persons.status != Status.STUDENT)
-    return np.flatnonzero((draws < hazard) & able)
-
-
-def world_hazard(world: World) -> np.ndarray:
-    """The age hazard table, computed once per world."""
-    cached = getattr(world, "_hazard_by_age", None)
-    if cached is None:
-        cached = hazard_by_age(world)
-        world._hazard_by_age = cached  # type: ignore[attr-defined]
-    return cached
+    recent_move = np.float32(p["migration.recent_move_multiplier"])
+    graduated = persons.graduation_month >= max(world.month - 12, 0)
+    special = graduated | (persons.events != 0)
+    maybe = np.flatnonzero((draws < age_hazard * (1.0 + recent_move)) | special)
+    hazard = age_hazard[maybe]
+    hazard = hazard * np.where(graduated[maybe], np.float32(p["migration.graduation_multiplier"]), np.float32(1))
+    job_lost = (persons.events[maybe] & EVENT_JOB_LOST) != 0
+    hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
+    months = persons.months_since_move[maybe].astype(np.float32)
+    hazard *= 1.0 + recent_move * np.exp(-months / np.float32(p["migration.recent_move_decay_months"]))
+    status = persons.status[maybe]
+    able = (status != Status.DEAD) & (status != Status.STUDENT)
+    return maybe[(draws[maybe] < hazard) & able]
 
 
 def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
@@ -129,23 +126,20 @@ def _followers(
 ) -> None:
     """Each adult mover may take along a child of the same region of departure, and an elderly person."""
     p = world.params
-    age = persons.age_months[movers] // 12
-    for low, high, prob, dep_low, dep_high in (
+    age = persons.age_years[movers]
+    groups = (
         (25, 49, p["migration.child_follow_prob"], 0, 15),
-        (30, 59, p["migration.elder_follow_prob"], 65, 200),
-    ):
+        (30, 59, p["migration.elder_follow_prob"], 65, 127),
+    )
+    all_age = persons.age_years
+    for low, high, prob, dep_low, dep_high in groups:
         leading = (age >= low) & (age <= high) & (rng.random(movers.size) < prob)
         if not leading.any():
             continue
-        dep_age = persons.age_months // 12
-        dependants = np.flatnonzero(
-            (dep_age >= dep_low)
-            & (dep_age <= dep_high)
-            & (persons.status != Status.DEAD)
-            & (persons.months_since_move > 0)
-        )
-        by_region = np.argsort(persons.region[dependants], kind="stable")
-        dependants = dependants[by_region]
+        dependants = np.flatnonzero((all_age >= dep_low) & (all_age <= dep_high))
+        ok = (persons.status[dependants] != Status.DEAD) & (persons.months_since_move[dependants] > 0)
+        dependants = dependants[ok]
+        dependants = dependants[np.argsort(persons.region[dependants], kind="stable")]
         bounds = np.searchsorted(persons.region[dependants], np.arange(N_REGIONS + 1))
         take_src, take_dst = source[leading], destination[leading]
         chosen, chosen_dst = [], []

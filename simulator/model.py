@@ -80,6 +80,7 @@ class TalentFlowModel(mesa.Model):
         self._build_firms()
         self.world.mortality_monthly = demography.mortality_table(self.world)
         self.world.fertility_monthly = demography.fertility_table(self.world)
+        self.world.migration_hazard = migration.hazard_table(self.world)
         labour_market.normalise_firm_wages(self.persons, self.world)
         self.recorder = Recorder(self.months, self.scale)
         self.timings: dict[str, float] = {name: 0.0 for name, _ in SCHEDULE}

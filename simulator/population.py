@@ -17,6 +17,8 @@ from simulator.codes import EDU_NAMES, REGIONS, SECTORS, Sex, Status, Tier
 #: Every attribute of a person: name -> (dtype, fill value for a new slot, meaning with unit).
 FIELDS: dict[str, tuple[type, float, str]] = {
     "age_months": (np.int16, 0, "age in completed months"),
+    "age_years": (np.int8, 0, "age in completed years, kept equal to age_months // 12 by demography"),
+    "birthday_phase": (np.int8, 0, "model month modulo 12 in which age_years goes up (see demography)"),
     "sex": (np.int8, 0, "Sex code"),
     "edu": (np.int8, 0, "highest education level completed (Edu code)"),
     "enrolled": (np.int8, 0, "level being studied for while a student (Edu code), 0 if none"),
@@ -69,6 +71,16 @@ class PersonStore:
             return columns[name][: self.n]
         raise AttributeError(name)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # `store.age_months += 1` assigns the (in-place updated) view back: write into the column instead of
+        # creating an attribute that would hide the column once the store grows.
+        if name in FIELDS:
+            column = self._columns[name]
+            if value is not column[: self.n]:
+                column[: self.n] = value
+            return
+        super().__setattr__(name, value)
+
     @property
     def capacity(self) -> int:
         """Number of slots allocated."""
@@ -101,10 +113,6 @@ class PersonStore:
     def alive(self) -> np.ndarray:
         """Boolean mask of living persons."""
         return self.status != Status.DEAD
-
-    def age_years(self) -> np.ndarray:
-        """Age in completed years (int16)."""
-        return self.age_months // 12
 
     def view(self, index: int) -> PersonView:
         """Look at one person as an object (for teaching and debugging)."""

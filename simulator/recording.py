@@ -145,17 +145,17 @@ class Recorder:
     def record_stocks(self, persons: PersonStore, world: World, month: int) -> None:
         """Stocks on the first day of `month` (before that month's processes run)."""
         s = self.scale
-        level = np.maximum(persons.edu, persons.enrolled)
-        age = persons.age_months
-        band = (age >= 16 * 12).astype(np.int32) + (age >= 60 * 12)
-        key = (
-            ((persons.region.astype(np.int32) * N_STATUS + persons.status) * N_TIER + persons.tier) * N_BAND + band
-        ) * N_EDU + level
-        cube = (
-            np.bincount(key, minlength=N_REGIONS * N_STATUS * N_TIER * N_BAND * N_EDU)
-            .reshape(N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU)
-            .astype(float)
-        )
+        key = persons.region.astype(np.int16)
+        for factor, part in ((N_STATUS, persons.status), (N_TIER, persons.tier)):
+            key *= factor
+            key += part
+        key *= N_BAND
+        key += persons.age_years >= 16
+        key += persons.age_years >= 60
+        key *= N_EDU
+        key += np.maximum(persons.edu, persons.enrolled)
+        cells = N_REGIONS * N_STATUS * N_TIER * N_BAND * N_EDU
+        cube = np.bincount(key, minlength=cells).reshape(N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU).astype(float)
         alive = cube[:, : Status.DEAD]
         population = alive.sum(axis=(1, 2, 3, 4))
         working_age = alive[:, :, :, 1].sum(axis=(1, 2, 3))
@@ -190,19 +190,23 @@ class Recorder:
         put_ratio("avg_schooling_years_working_age", schooling, working_age)
         put_ratio("tertiary_educated_share", tertiary, population)
 
-        working = np.flatnonzero(persons.status == Status.EMPLOYED)
-        working = working[persons.region[working] < N_UNITS]
-        region_w, sector_w = (
-            persons.region[working].astype(np.int64),
-            persons.sector[working].astype(np.int64),
+        # employees of Jilin firms (employer >= 0 exactly when employed inside), summed by firm
+        employees = np.flatnonzero(persons.employer >= 0)
+        employer = persons.employer[employees]
+        n_firms = len(world.firms)
+        per_firm = np.bincount(employer, minlength=n_firms).astype(float)
+        wages_firm = np.bincount(employer, weights=persons.wage_yuan_month[employees], minlength=n_firms)
+        firms = world.firm_arrays()
+        cell = firms["unit"] * N_SECTORS + firms["sector"]
+        by_sector = np.bincount(cell, weights=per_firm, minlength=N_REGIONS * N_SECTORS).reshape(
+            N_REGIONS, N_SECTORS
         )
-        by_sector = np.bincount(region_w * N_SECTORS + sector_w, minlength=N_REGIONS * N_SECTORS)
-        by_sector = by_sector.reshape(N_REGIONS, N_SECTORS).astype(float)
         for k, sector in enumerate(SECTORS):
             put_count(f"employed_{sector}", by_sector[:, k])
-        paid = sector_w != 0
-        wage_sum = np.bincount(region_w[paid], weights=persons.wage_yuan_month[working][paid], minlength=N_REGIONS)
-        put_ratio("mean_wage", wage_sum * 12.0, np.bincount(region_w[paid], minlength=N_REGIONS).astype(float))
+        paid = firms["sector"] != 0  # non-agricultural
+        wage_sum = np.bincount(firms["unit"][paid], weights=wages_firm[paid], minlength=N_REGIONS)
+        paid_count = np.bincount(firms["unit"][paid], weights=per_firm[paid], minlength=N_REGIONS)
+        put_ratio("mean_wage", wage_sum * 12.0, paid_count)
 
         cohort = last_graduation_month(month - 1)
         grads = np.flatnonzero(persons.graduation_month == cohort) if cohort >= 0 else np.empty(0, np.int64)

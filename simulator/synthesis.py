@@ -274,6 +274,8 @@ def _append_persons(
     return store.append(
         age_years.size,
         age_months=months,
+        age_years=age_years.astype(np.int8),
+        birthday_phase=((-(months.astype(np.int64) + 1)) % 12).astype(np.int8),
         sex=sex.astype(np.int8),
         region=region.astype(np.int8),
         origin=origin.astype(np.int8),
@@ -323,7 +325,7 @@ def _assign_education(
     store: PersonStore, edu_table: np.ndarray, params: Parameters, rng: np.random.Generator
 ) -> None:
     """Census education by single age (exact within each age at scale 1), university split by assumption."""
-    age = store.age_years()
+    age = store.age_years.astype(np.int16)
     order = np.argsort(age, kind="stable")
     starts = np.searchsorted(age[order], AGES)
     stops = np.searchsorted(age[order], AGES, side="right")
@@ -358,7 +360,7 @@ def _assign_students(
     The census counts a person in school at the level being attended; here that level becomes `enrolled`,
     and `edu` the level below it, so census-comparable education is max(edu, enrolled).
     """
-    age = store.age_years()
+    age = store.age_years.astype(np.int16)
     edu = store.edu
     status = store.status
     status[:] = Status.INACTIVE
@@ -440,7 +442,7 @@ def _assign_labour(
     store: PersonStore, targets: CensusTargets, params: Parameters, scale: int, rng: np.random.Generator
 ) -> None:
     """Employed (exact census count inside), unemployed (at the assumed rate), retired, inactive."""
-    age, sex = store.age_years(), store.sex
+    age, sex = store.age_years.astype(np.int16), store.sex
     free = (store.status != Status.STUDENT) & (age >= 16)
     weight = _employment_weights(age, sex, params) * free
     inside = store.region < N_UNITS
@@ -469,7 +471,7 @@ def _assign_sectors(
 ) -> None:
     """Tertiary (exact census count), primary (assumed share), secondary the rest; sectors by assumed shares."""
     employed = np.flatnonzero((store.status == Status.EMPLOYED) & (store.region < N_UNITS))
-    age, edu = store.age_years()[employed], store.edu[employed]
+    age, edu = store.age_years.astype(np.int16)[employed], store.edu[employed]
     sector = np.full(employed.size, -1, dtype=np.int8)
     w_tertiary = np.where(edu >= Edu.SENIOR, 2.0, 1.0) * np.where(age >= 60, 0.3, 1.0)
     tertiary = weighted_choice_exact(w_tertiary, int(round(targets.employed_tertiary / scale)), rng)
@@ -495,7 +497,7 @@ def _assign_tiers(
 ) -> None:
     """Professional-technical and high-skill talent at their census stocks; skilled workers by assumed share."""
     employed = (store.status == Status.EMPLOYED) & (store.region < N_UNITS)
-    age, edu, sector = store.age_years(), store.edu, store.sector
+    age, edu, sector = store.age_years.astype(np.int16), store.edu, store.sector
     public = sector == SECTOR_INDEX["public_services"]
     w_prof = employed * (edu >= Edu.COLLEGE) * np.where(edu >= Edu.BACHELOR, 3.0, 1.0) * np.where(public, 2.0, 1.0)
     prof = weighted_choice_exact(w_prof.astype(float), int(round(targets.professional_technical / scale)), rng)
@@ -514,7 +516,7 @@ def _assign_tiers(
 
 def _assign_human_capital(store: PersonStore, rng: np.random.Generator) -> None:
     """Skill index: 1 at labour-market entry, +2 % a year of potential experience, tier premia, noise."""
-    age = store.age_years().astype(np.float32)
+    age = store.age_years.astype(np.int16).astype(np.float32)
     entry = np.array([16, 16, 16, 18, 21, 22, 25, 28], dtype=np.float32)[store.edu]
     experience = np.clip(age - entry, 0, 40)
     tier_premium = np.array([1.0, 1.1, 1.3, 1.25], dtype=np.float32)[store.tier]

@@ -84,6 +84,7 @@ class World:
     policy: object = None  # simulator.policy.PolicySet; typed loosely to keep imports one-way
     mortality_monthly: np.ndarray = field(default_factory=lambda: np.zeros((105, 2), dtype=np.float32))
     fertility_monthly: np.ndarray = field(default_factory=lambda: np.zeros(105, dtype=np.float32))
+    migration_hazard: np.ndarray = field(default_factory=lambda: np.zeros(128, dtype=np.float32))
 
     @property
     def date(self) -> str:
