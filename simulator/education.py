@@ -104,7 +104,14 @@ def _progress(
     ]
     outside_leavers = done[seniors & ~inside]
     capacity = int(round(p["he_graduates_per_year"] / world.scale))
-    from_outside = rng.permutation(outside_leavers)[: max(capacity - to_jilin.size, 0)]
+    # the places Jilin's own leavers do not take go to outside senior-secondary leavers of this year first,
+    # then to outside persons aged 18-21 who left senior-secondary school earlier and are not studying
+    earlier = np.flatnonzero((persons.region >= N_UNITS) & (persons.edu == Edu.SENIOR))
+    age, status = persons.age_years[earlier], persons.status[earlier]
+    earlier = earlier[(age >= 18) & (age <= 21) & (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)]
+    open_places = max(capacity - to_jilin.size, 0)
+    from_outside = rng.permutation(outside_leavers)[:open_places]
+    from_outside = np.concatenate([from_outside, rng.permutation(earlier)[: open_places - from_outside.size]])
     entrants = np.concatenate([to_jilin, from_outside])
     college = rng.random(entrants.size) < p["college_share_of_he_graduates"]
     _enrol(persons, entrants[college], Edu.COLLEGE)
@@ -113,7 +120,7 @@ def _progress(
     _enrol(persons, to_elsewhere, Edu.BACHELOR)
     relocate(persons, to_elsewhere, _outside_region(world, rng, to_elsewhere.size), flows)
     # outside leavers who do not come to Jilin: study or work where they are
-    rest = np.setdiff1d(outside_leavers, from_outside, assume_unique=True)
+    rest = np.setdiff1d(outside_leavers, from_outside)
     studies = rng.random(rest.size) < p["senior_to_jilin_he"] + p["senior_to_outside_he"]
     _enrol(persons, rest[studies], Edu.BACHELOR)
     _leave_school(persons, rest[~studies])

@@ -1,7 +1,8 @@
 """Labour market: separations, vacancies, matching within each unit, wages (ODD submodel 4).
 
 Firms want to employ their target workforce (their census-day employment, shifted by policy levers such
-as industrial parks); the gap is their vacancies. Within each unit, the unemployed and the vacancies meet
+as industrial parks); the gap is their vacancies, of which at most `labour.max_vacancy_rate` of the target
+are open in a month (hiring takes time). Within each unit, the unemployed and the vacancies meet
 through a matching function M = A U^0.5 V^0.5 (capped by U and V); matched seekers are hired by firms in
 proportion to their vacancies. Wages follow the firm's wage level (the unit's average wage times the
 firm's productivity, growing at `labour.wage_growth_per_year`), the worker's education and human capital.
@@ -68,7 +69,8 @@ def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) 
     employer = persons.employer
     working = employer >= 0
     employment = np.bincount(employer[working], minlength=len(world.firms))
-    vacancies = np.maximum(np.round(firms["target"]) - employment, 0).astype(np.int64)
+    cap = np.ceil(world.params["labour.max_vacancy_rate"] * firms["target"])
+    vacancies = np.clip(np.round(firms["target"]) - employment, 0, cap).astype(np.int64)
     for firm, count, vac in zip(world.firms, employment, vacancies, strict=True):
         firm.employment, firm.vacancies = int(count), int(vac)
     seekers = np.flatnonzero((persons.status == Status.UNEMPLOYED) & (persons.region < N_UNITS))
