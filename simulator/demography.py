@@ -69,6 +69,7 @@ def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows:
     persons.employer[idx] = -1
     persons.wage_yuan_month[idx] = 0.0
     persons.benefit_months_left[idx] = 0
+    persons.benefit_lever[idx] = -1
 
 
 def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.codes import N_UNITS, OUTSIDE, PROGRAMME_YEARS, UNITS, Edu, Status
+from simulator.codes import N_UNITS, OUTSIDE, PROGRAMME_YEARS, UNITS, Edu, Status, Tier
 from simulator.flows import MonthFlows
 from simulator.migration import relocate
 from simulator.population import EVENT_GRADUATED, PersonStore
@@ -74,15 +74,23 @@ def _progress(
     ):
         here = level == finished
         _enrol(persons, done[here & (u < prob)], nxt)
-        _leave_school(persons, done[here & (u >= prob)])
+        leavers = done[here & (u >= prob)]
+        if finished == Edu.JUNIOR:  # levers' extra technical-school places
+            technical = world.policy.technical_entrants(persons, leavers, world)
+            _enrol(persons, technical, Edu.SENIOR)
+            leavers = np.setdiff1d(leavers, technical, assume_unique=True)
+        _leave_school(persons, leavers)
 
     # higher-education completions: graduates; some go on to postgraduate study in Jilin
+    # (graduates of other provinces' universities are tracked too: they may come back to Jilin)
     he_done = np.isin(level, HE_LEVELS)
+    all_graduates = done[he_done]
     graduates = done[he_done & inside]
     flows.graduates += np.bincount(persons.region[graduates], minlength=flows.graduates.size)
-    persons.graduation_month[graduates] = world.month
-    persons.events[graduates] |= EVENT_GRADUATED
-    persons.human_capital[done[he_done]] = 1.0
+    persons.graduation_month[all_graduates] = world.month
+    persons.graduated_inside[all_graduates] = inside[he_done]
+    persons.events[all_graduates] |= EVENT_GRADUATED
+    persons.human_capital[all_graduates] = 1.0
     continues = np.zeros(done.size, dtype=bool)
     for finished, nxt, prob in (
         (Edu.BACHELOR, Edu.MASTER, p["bachelor_to_master"]),
@@ -93,8 +101,14 @@ def _progress(
         continues |= go_on
     _leave_school(persons, done[he_done & ~continues])
 
-    # senior-secondary leavers: Jilin universities, universities elsewhere, or work
-    seniors = level == Edu.SENIOR
+    # technical-school leavers are skilled workers and go to work
+    technical = (level == Edu.SENIOR) & (persons.technical[done] > 0)
+    persons.tier[done[technical]] = Tier.SKILLED
+    persons.technical[done[technical]] = 0
+    _leave_school(persons, done[technical])
+
+    # other senior-secondary leavers: Jilin universities, universities elsewhere, or work
+    seniors = (level == Edu.SENIOR) & ~technical
     to_jilin = done[seniors & inside & (u < p["senior_to_jilin_he"])]
     to_elsewhere = done[
         seniors

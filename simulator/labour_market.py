@@ -116,8 +116,7 @@ def _hire(
     fresh &= (persons.edu[hired] >= Edu.BACHELOR) & (persons.tier[hired] == Tier.NONE)
     chance = world.params["skills.professional_entry_bachelor"]
     persons.tier[hired[fresh & (rng.random(hired.size) < chance)]] = Tier.PROFESSIONAL
-    if world.policy is not None:
-        world.policy.on_hire(persons, hired, world)
+    world.policy.on_hire(persons, hired, world)
 
 
 def _match_outside(persons: PersonStore, world: World, rng: np.random.Generator) -> None:

@@ -41,6 +41,8 @@ def relocate(persons: PersonStore, idx: np.ndarray, destination: np.ndarray, flo
     persons.wage_yuan_month[leavers] = 0.0
     left_province = idx[destination >= N_UNITS]
     persons.benefit_months_left[left_province] = 0
+    persons.benefit_lever[left_province] = -1
+    persons.benefit_yuan_month[left_province] = 0.0
 
 
 def hazard_table(world: World) -> np.ndarray:
@@ -82,7 +84,7 @@ def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray
     here = persons.region[idx].astype(np.int64)
     origin = persons.origin[idx].astype(np.int64)
     wage = world.wage_level()[None, :] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
-    benefit = world.policy.benefit_value_yuan(persons, idx, world) if world.policy is not None else 0.0
+    benefit = world.policy.benefit_value_yuan(persons, idx, world)
     income = wage + benefit / (12.0 * p["migration.benefit_horizon_years"])
     employment = np.log(np.clip(1.0 - world.unemployment(), 0.01, 1.0))
     u = p["migration.beta_income"] * np.log(income) + p["migration.beta_employment"] * employment[None, :]
@@ -92,8 +94,8 @@ def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray
     u -= p["migration.beta_distance"] * distance
     u[rows, here] += p["migration.stay_bonus"]
     u[rows, origin] += p["migration.origin_tie"]
-    outsider = origin >= N_UNITS
-    u[outsider, :N_UNITS] -= p["migration.outsider_penalty"]
+    penalty = p["migration.outsider_penalty"] - world.policy.outsider_penalty_reduction(persons, idx, world)
+    u[:, :N_UNITS] -= (np.maximum(penalty, 0.0) * (origin >= N_UNITS))[:, None]
     return u
 
 

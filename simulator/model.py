@@ -18,10 +18,12 @@ from simulator.agents import City, Firm
 from simulator.codes import N_SECTORS, N_UNITS, OUTSIDE, REGIONS, UNITS, Status
 from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
 from simulator.flows import MonthFlows
+from simulator.levers import build_levers
 from simulator.policy import PolicySet
 from simulator.population import PersonStore
 from simulator.recording import Recorder
 from simulator.rng import stream
+from simulator.schema import Levers
 from simulator.synthesis import synthesize
 from simulator.world import World, date_to_month, distance_matrix_km, month_to_date
 
@@ -45,7 +47,7 @@ class TalentFlowModel(mesa.Model):
         seed: the run's seed; every random number derives from it.
         end: last simulated month, YYYY-MM (default 2025-12).
         parameters: calibration parameters (default: calibration/parameters.csv).
-        policy: the levers in force (default: none).
+        levers: the scenario's levers (`simulator.schema.Levers`; default: none).
         data: calibration data (default: loaded from calibration/).
     """
 
@@ -55,7 +57,7 @@ class TalentFlowModel(mesa.Model):
         seed: int = 0,
         end: str = "2025-12",
         parameters: Parameters | None = None,
-        policy: PolicySet | None = None,
+        levers: Levers | None = None,
         data: CalibrationData | None = None,
     ) -> None:
         super().__init__(seed=seed)
@@ -74,7 +76,7 @@ class TalentFlowModel(mesa.Model):
             cities=[],
             firms=[],
             distance_km=distance_matrix_km(self.data, self.params),
-            policy=policy or PolicySet(),
+            policy=PolicySet(build_levers(levers, scale, self.end_month) if levers is not None else []),
         )
         self._build_cities()
         self._build_firms()
@@ -137,8 +139,8 @@ class TalentFlowModel(mesa.Model):
         self.recorder.record_stocks(persons, world, world.month)
         self.timings["recording"] += time.perf_counter() - t0
         persons.events[:] = 0
-        world.policy.adjust_firms(world)
         flows = MonthFlows()
+        world.policy.begin_month(persons, world, flows, stream(self.seed_value, "policy", world.month))
         for name, process in SCHEDULE:
             t0 = time.perf_counter()
             process(persons, world, stream(self.seed_value, name, world.month), flows)

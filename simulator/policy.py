@@ -1,20 +1,22 @@
 """Policy: the levers of a scenario and the seams through which they act (ODD submodel 6).
 
-A lever never edits outcomes. It acts only through the model's decision rules:
-- `benefit_value_yuan`: the present value of benefits a person would get in each region, which enters
-  the migration utility as income;
-- `subsidised_trainees`: extra training places, which raise human capital and the chance of certification;
-- `on_hire`: benefits granted when an eligible person takes a job;
-- `adjust_firms`: changes to firms' labour demand and productivity (industrial parks and platforms);
-- `pay`: each month, the benefits due are paid and every yuan is counted per lever.
+A lever never edits outcomes. It acts only through the model's decision rules, each reached through one
+method of `PolicySet`:
+- `benefit_value_yuan`: the value of the benefits a person holds (kept only while living in Jilin) and
+  of those they could get in each region; it enters the migration utility as income;
+- `outsider_penalty_reduction`: household-registration reform lowers Jilin's barrier for outsiders;
+- `subsidised_trainees`: extra training courses (skills);
+- `certification_multiplier`: higher certification chances (skills);
+- `technical_entrants`: extra technical-school places (education);
+- `on_hire`: benefits granted when an eligible person takes a job (labour market);
+- `begin_month`: firms' demand and productivity (industrial parks) and talent classification;
+- `pay`: the benefits due are paid monthly and every yuan is counted per lever.
 
-The levers themselves are defined in `simulator.levers`; a scenario with no levers (the census-day rules,
-whose effect is already in the calibrated behaviour) uses an empty `PolicySet`.
+Levers draw random numbers only from the policy stream (`rng`, set by the model each month), so the other
+processes draw the same numbers with and without them (common random numbers).
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 import numpy as np
 
@@ -24,75 +26,101 @@ from simulator.population import PersonStore
 from simulator.world import World
 
 
-class Lever(Protocol):
-    """What a lever may implement (all methods optional in practice; PolicySet checks with hasattr)."""
-
-    name: str
-    start_month: int
-    end_month: int
-
-
 class PolicySet:
-    """The levers in force in a run, and the one place that calls them."""
+    """The levers of a run, and the one place that calls them."""
 
     def __init__(self, levers: list | None = None) -> None:
         self.levers = list(levers or [])
+        self.rng = np.random.default_rng(0)
 
-    def active(self, world: World) -> list:
-        """Levers in force this month."""
-        return [lv for lv in self.levers if lv.start_month <= world.month <= lv.end_month]
+    def _active(self, world: World, method: str) -> list:
+        return [lv for lv in self.levers if lv.active(world.month) and hasattr(lv, method)]
+
+    def begin_month(self, persons: PersonStore, world: World, flows: MonthFlows, rng: np.random.Generator) -> None:
+        """Set this month's random stream; let parks change firms and talent levers classify."""
+        self.rng = rng
+        for lever in self.levers:
+            if hasattr(lever, "adjust_firms"):
+                lever.adjust_firms(world, flows)
+        for lever in self._active(world, "classify"):
+            lever.classify(persons, world, rng)
 
     def benefit_value_yuan(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray | float:
-        """Present value (yuan) of the benefits persons `idx` would get in each region: shape (n, regions)."""
-        total: np.ndarray | float = 0.0
-        for lever in self.active(world):
-            if hasattr(lever, "benefit_value_yuan"):
-                total = total + lever.benefit_value_yuan(persons, idx, world)
+        """Value (yuan) of the benefits persons `idx` would have in each region: shape (n, regions).
+
+        Benefits held are paid only in Jilin, so their remaining amount counts at every unit; levers add
+        the value of what a person could newly get there.
+        """
+        if not self.levers:
+            return 0.0
+        held = persons.benefit_months_left[idx] * persons.benefit_yuan_month[idx].astype(float)
+        inside = np.arange(N_REGIONS) < N_UNITS
+        total = held[:, None] * inside[None, :]
+        for lever in self._active(world, "prospective_value"):
+            total = total + lever.prospective_value(persons, idx, world)
         return total
 
-    def subsidised_trainees(self, persons: PersonStore, world: World, rng: np.random.Generator) -> np.ndarray:
-        """Persons trained this month on subsidised places."""
+    def outsider_penalty_reduction(
+        self, persons: PersonStore, idx: np.ndarray, world: World
+    ) -> np.ndarray | float:
+        """How much of the outsider penalty levers remove for persons `idx` (utility)."""
+        total: np.ndarray | float = 0.0
+        for lever in self._active(world, "penalty_reduction"):
+            total = total + lever.penalty_reduction(persons, idx, world)
+        return total
+
+    def subsidised_trainees(self, persons: PersonStore, world: World, flows: MonthFlows) -> np.ndarray:
+        """Persons trained this month by levers."""
         chosen = [
-            lv.subsidised_trainees(persons, world, rng)
-            for lv in self.active(world)
-            if hasattr(lv, "subsidised_trainees")
+            lv.subsidised_trainees(persons, world, self.rng, flows)
+            for lv in self._active(world, "subsidised_trainees")
         ]
         return np.unique(np.concatenate(chosen)) if chosen else np.empty(0, dtype=np.int64)
 
+    def certification_multiplier(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray | float:
+        """Multiplier of the certification chance of skilled workers `idx`."""
+        total: np.ndarray | float = 1.0
+        for lever in self._active(world, "certification_multiplier"):
+            total = total * lever.certification_multiplier(persons, idx, world)
+        return total
+
+    def technical_entrants(self, persons: PersonStore, leavers: np.ndarray, world: World) -> np.ndarray:
+        """Junior-secondary leavers who take levers' technical-school places; marks them."""
+        taken: list[np.ndarray] = []
+        for lever in self._active(world, "technical_entrants"):
+            free = np.setdiff1d(leavers, np.concatenate(taken)) if taken else leavers
+            chosen = lever.technical_entrants(persons, free, world, self.rng)
+            persons.technical[chosen] = lever.index + 1
+            taken.append(chosen)
+        return np.concatenate(taken) if taken else np.empty(0, dtype=np.int64)
+
     def on_hire(self, persons: PersonStore, hired: np.ndarray, world: World) -> None:
         """Let levers grant benefits to persons just hired."""
-        for lever in self.active(world):
-            if hasattr(lever, "on_hire"):
-                lever.on_hire(persons, hired, world)
-
-    def adjust_firms(self, world: World) -> None:
-        """Let levers change firms' demand and productivity (called every month, before the labour market)."""
-        for lever in self.levers:
-            if hasattr(lever, "adjust_firms"):
-                lever.adjust_firms(world)
+        for lever in self._active(world, "on_hire"):
+            lever.on_hire(persons, hired, world)
 
     def pay(self, persons: PersonStore, world: World, flows: MonthFlows) -> None:
-        """Pay the benefits due this month to persons living in Jilin and count them per lever."""
+        """Pay the monthly benefits due to persons living in Jilin; count them per lever."""
+        if not self.levers:
+            return
         due = np.flatnonzero(persons.benefit_months_left > 0)
         due = due[persons.region[due] < N_UNITS]
-        lever_ids = persons.benefit_lever[due]
-        for k, lever in enumerate(self.levers):
-            mine = due[lever_ids == k]
-            if mine.size:
-                yuan = float(persons.benefit_yuan_month[mine].sum()) * world.scale
-                flows.spending_yuan[lever.name] = flows.spending_yuan.get(lever.name, 0.0) + yuan
+        amount = persons.benefit_yuan_month[due]
+        persons.benefit_paid_yuan[due] += amount
         persons.benefit_months_left[due] -= 1
-        for lever in self.active(world):
+        paid = np.bincount(persons.benefit_lever[due], weights=amount, minlength=len(self.levers))
+        for lever, yuan in zip(self.levers, paid, strict=False):
+            real = float(yuan) * world.scale
+            lever.committed_yuan = max(lever.committed_yuan - real, 0.0)
+            lever.charge(flows, real)
+        ended = due[persons.benefit_months_left[due] == 0]
+        persons.benefit_lever[ended] = -1
+        persons.benefit_yuan_month[ended] = 0.0
+        for lever in self.levers:
             if hasattr(lever, "spend"):
-                lever.spend(world, flows)
-
-    @property
-    def regions(self) -> int:
-        """Number of regions benefit arrays cover."""
-        return N_REGIONS
+                lever.spend(persons, world, flows)
 
 
 def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
     """The policy process of the month: pay what is due."""
-    if world.policy is not None:
-        world.policy.pay(persons, world, flows)
+    world.policy.pay(persons, world, flows)

@@ -40,6 +40,9 @@ FIELDS: dict[str, tuple[type, float, str]] = {
     "benefit_months_left": (np.int16, 0, "months of a policy benefit still to be paid"),
     "benefit_yuan_month": (np.float32, 0.0, "amount of that benefit per month in yuan"),
     "benefit_lever": (np.int8, -1, "index of the lever paying that benefit, -1 if none"),
+    "benefit_paid_yuan": (np.float32, 0.0, "policy benefits received so far in yuan (monthly and one-off)"),
+    "graduated_inside": (np.int8, 0, "1 if the last graduation from higher education was in Jilin"),
+    "technical": (np.int8, 0, "k + 1 while in (or just finished) a technical-school place of lever k, else 0"),
     "events": (
         np.int8,
         0,

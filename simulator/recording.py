@@ -210,7 +210,7 @@ class Recorder:
 
         cohort = last_graduation_month(month - 1)
         grads = np.flatnonzero(persons.graduation_month == cohort) if cohort >= 0 else np.empty(0, np.int64)
-        grads = grads[persons.status[grads] != Status.DEAD]
+        grads = grads[(persons.status[grads] != Status.DEAD) & (persons.graduated_inside[grads] == 1)]
         retained = np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float)
         put_count("graduates_retained", retained)
         cohort_size = float(grads.size)

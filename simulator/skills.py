@@ -2,8 +2,10 @@
 
 Human capital grows with work and decays out of work. Employed workers in Jilin take firm-funded
 vocational training at a yearly rate; policy levers add subsidised training places. Training raises human
-capital and, in that month, multiplies the chance that a skilled worker is certified high-skill. Workers
-with secondary or college education and no tier become skilled workers at a yearly rate.
+capital; a skilled worker who takes a course passes its high-skill certification with a fixed chance, and a
+worker with no tier passes a skill test (becoming a skilled worker) with another. Besides, skilled workers
+are certified at a yearly rate that rises with human capital, and workers with secondary or college
+education and no tier become skilled workers at a yearly rate.
 """
 
 from __future__ import annotations
@@ -32,25 +34,27 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
 
     inside_working = np.flatnonzero(persons.employer >= 0)  # employees of Jilin firms
     trained = sample(inside_working, monthly(p["training_rate_per_year"]), rng)
-    if world.policy is not None:
-        trained = np.union1d(trained, world.policy.subsidised_trainees(persons, world, rng))
+    trained = np.union1d(trained, world.policy.subsidised_trainees(persons, world, flows))
     h[trained] += np.float32(p["training_gain"])
     flows.training += np.bincount(persons.region[trained], minlength=flows.training.size)
 
-    # certification: skilled -> high-skill; training multiplies the chance in its month
+    # certification: skilled -> high-skill, at a yearly rate rising with human capital; a course taken this
+    # month adds the chance of passing its certification
     skilled = inside_working[persons.tier[inside_working] == Tier.SKILLED]
     mean_h = float(h[skilled].mean()) if skilled.size else 1.0
     chance = monthly(p["certification_per_year"]) * (h[skilled] / mean_h) ** p["certification_hc_elasticity"]
-    was_trained = np.isin(skilled, trained, assume_unique=True)
-    chance = np.where(was_trained, chance * p["certification_training_multiplier"], chance)
-    certified = skilled[rng.random(skilled.size) < np.minimum(chance, 1.0)]
+    chance = np.minimum(chance * world.policy.certification_multiplier(persons, skilled, world), 1.0)
+    certified = skilled[rng.random(skilled.size) < chance]
+    trained_skilled = trained[persons.tier[trained] == Tier.SKILLED]
+    passed = trained_skilled[rng.random(trained_skilled.size) < p["certification_after_training"]]
+    certified = np.union1d(certified, passed)
     persons.tier[certified] = Tier.HIGH_SKILL
     flows.certified_high_skill += np.bincount(persons.region[certified], minlength=flows.training.size)
 
-    # entry into the skilled workforce (five times likelier in a month with training): draw first, then keep
-    # the eligible, which gives each eligible worker exactly the stated chance
+    # entry into the skilled workforce: at a yearly rate, or by passing a course's skill test
     base = monthly(p["skilled_entry_per_year"])
-    drawn = np.union1d(sample(inside_working, base, rng), trained[rng.random(trained.size) < 4.0 * base])
+    drawn = np.union1d(sample(inside_working, base, rng),
+                       trained[rng.random(trained.size) < p["skilled_after_training"]])
     edu = persons.edu[drawn]
     eligible = (persons.tier[drawn] == Tier.NONE) & (edu >= Edu.JUNIOR) & (edu <= Edu.COLLEGE)
     eligible &= persons.sector[drawn] != SECTOR_INDEX["agriculture"]

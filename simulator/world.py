@@ -7,6 +7,7 @@ its random stream is here, so a process can be tested alone on a small hand-made
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -81,7 +82,7 @@ class World:
     firms: list[Firm]
     distance_km: np.ndarray
     month: int = 0
-    policy: object = None  # simulator.policy.PolicySet; typed loosely to keep imports one-way
+    policy: Any = None  # a simulator.policy.PolicySet (typed loosely to keep imports one-way)
     mortality_monthly: np.ndarray = field(default_factory=lambda: np.zeros((105, 2), dtype=np.float32))
     fertility_monthly: np.ndarray = field(default_factory=lambda: np.zeros(105, dtype=np.float32))
     migration_hazard: np.ndarray = field(default_factory=lambda: np.zeros(128, dtype=np.float32))
