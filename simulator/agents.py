@@ -62,6 +62,7 @@ class Firm(mesa.Agent):
         vacancies: open positions this month.
         training_spending_yuan: spending on training this month (scaled to real persons).
         in_park: whether the firm sits in an industrial park or platform created by a lever.
+        public_funds_yuan: public money received through levers (industrial parks), in yuan.
         industry_education: whether the firm is an industry-education integration enterprise.
     """
 
@@ -85,6 +86,7 @@ class Firm(mesa.Agent):
         self.training_spending_yuan = 0.0
         self.in_park = False
         self.industry_education = False
+        self.public_funds_yuan = 0.0
 
     def __repr__(self) -> str:
         return f"Firm({self.unique_id}: {REGIONS[self.unit]}/{SECTORS[self.sector]}, employs {self.employment})"

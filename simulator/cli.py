@@ -168,6 +168,11 @@ SUMMARY_STOCKS = (
     ("tertiary_educated_share", "{:.1%}"),
 )
 SUMMARY_FLOWS = ("births", "deaths", "net_migration_interprovincial", "graduates", "training_person_times")
+SUMMARY_TARGETS = (
+    ("high_skill_talent", "target_attainment_high_skill_talent", "{:,.0f}"),
+    ("high_skill_share", "target_attainment_high_skill_share", "{:.1%}"),
+    ("training_person_times_since_2021", "target_attainment_training", "{:,.0f}"),
+)
 
 
 def summary_table(frame: pd.DataFrame) -> str:
@@ -184,6 +189,10 @@ def summary_table(frame: pd.DataFrame) -> str:
     for name in SUMMARY_FLOWS:
         total = province[name].sum()
         lines.append(f"{name:34s}{total:>16,.0f}{total / years:>16,.0f}")
+    lines.append(f"{'plan targets for 2025, at ' + last:34s}{'value':>16s}{'attainment':>16s}")
+    for name, attainment, fmt in SUMMARY_TARGETS:
+        value, share = province.at[last, name], province.at[last, attainment]
+        lines.append(f"{name:34s}{fmt.format(value):>16s}{share:>16.1%}")
     return "\n".join(lines)
 
 

@@ -161,6 +161,9 @@ class CalibrationData:
     outside_wage_yuan_year: np.ndarray  # 2020, OUTSIDE order
     graduates: dict[str, float]
     places: pd.DataFrame
+    plan_targets: dict[
+        str, float
+    ]  # the plan's 2025 targets (policy_instruments.csv, instrument plan_targets_2025)
     file_hashes: dict[str, str]
 
 
@@ -266,6 +269,16 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
     except KeyError as exc:
         raise DataError(f"{outside_path}: missing regional wage {exc}") from None
 
+    instruments = _read(
+        directory, "policy_instruments.csv", ["instrument", "item", "value", "unit", "start", "source"]
+    )
+    plan = instruments[instruments["instrument"] == "plan_targets_2025"]
+    plan_values = _numeric(plan, "value", directory / "policy_instruments.csv")
+    plan_targets = dict(zip(plan["item"], plan_values, strict=True))
+    for key in ("high_skill_talent", "high_skill_share_pct", "training_person_times"):
+        if key not in plan_targets:
+            raise DataError(f"{directory / 'policy_instruments.csv'}: plan_targets_2025 needs a row {key}")
+
     return CalibrationData(
         province=province,
         age_sex_2020=age_sex,
@@ -279,5 +292,6 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
         outside_wage_yuan_year=outside_wage,
         graduates=_figures(directory, "graduates.csv"),
         places=_read(directory, "places.csv", ["place", "lat", "lon", "outside_region", "source"]),
+        plan_targets=plan_targets,
         file_hashes=_hash_files(directory),
     )

@@ -73,6 +73,12 @@ class LeverBase:
             self.spent_yuan += yuan
             flows.spending_yuan[self.name] = flows.spending_yuan.get(self.name, 0.0) + yuan
 
+    def pay_persons(self, persons: PersonStore, idx: np.ndarray, yuan_each: float, flows: MonthFlows) -> None:
+        """Pay `yuan_each` (real yuan) for each simulated person `idx` (a course, a school year, a one-off):
+        credited to the person and charged to the lever for every resident the person stands for."""
+        persons.benefit_paid_yuan[idx] += np.float32(yuan_each)
+        self.charge(flows, idx.size * yuan_each * self.scale)
+
     def monthly_quota(self, per_year: float, rng: np.random.Generator) -> int:
         """Simulated persons to treat this month for `per_year` real persons a year."""
         expected = per_year / 12.0 / self.scale + self._carry
@@ -254,7 +260,7 @@ class VocationalTraining(LeverBase):
         age = persons.age_years[pool]
         pool = pool[(persons.region[pool] < N_UNITS) & (age >= 16) & (age < 60)]
         chosen = np.sort(rng.choice(pool, size=min(count, pool.size), replace=False))
-        self.charge(flows, chosen.size * self.config.subsidy_yuan_per_trainee * self.scale)
+        self.pay_persons(persons, chosen, self.config.subsidy_yuan_per_trainee, flows)
         return chosen
 
     def _statuses(self) -> tuple[int, ...]:
@@ -292,7 +298,7 @@ class EnterpriseTraining(LeverBase):
         chosen_other = rng.choice(others, size=min(others_wanted, others.size), replace=False)
         chosen = np.union1d(chosen_front, chosen_other)
         chosen = chosen[: self.affordable_count(self.config.yuan_per_trainee * self.scale, chosen.size)]
-        self.charge(flows, chosen.size * self.config.yuan_per_trainee * self.scale)
+        self.pay_persons(persons, chosen, self.config.yuan_per_trainee, flows)
         return chosen
 
 
@@ -330,7 +336,7 @@ class IndustryEducation(LeverBase):
         young = workers[(persons.age_years[workers] <= 30) & (persons.tier[workers] <= Tier.SKILLED)]
         chosen = np.sort(rng.choice(young, size=min(count, young.size), replace=False))
         persons.tier[chosen[persons.tier[chosen] == Tier.NONE]] = Tier.SKILLED
-        self.charge(flows, chosen.size * self.config.subsidy_yuan_per_apprentice * self.scale)
+        self.pay_persons(persons, chosen, self.config.subsidy_yuan_per_apprentice, flows)
         return chosen
 
     def certification_multiplier(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
@@ -359,12 +365,10 @@ class TechnicalSchools(LeverBase):
         """Each July, pay a year of every technical-school student enrolled by the lever."""
         if calendar_month(world.month) != 7:
             return
-        students = int(
-            np.count_nonzero((persons.technical == self.index + 1) & (persons.status == Status.STUDENT))
-        )
-        yuan = students * self.config.cost_yuan_per_student_year * self.scale
+        students = np.flatnonzero((persons.technical == self.index + 1) & (persons.status == Status.STUDENT))
+        yuan = students.size * self.config.cost_yuan_per_student_year * self.scale
         self.committed_yuan = max(self.committed_yuan - yuan, 0.0)
-        self.charge(flows, yuan)
+        self.pay_persons(persons, students, self.config.cost_yuan_per_student_year, flows)
 
 
 class IndustrialPark(LeverBase):
@@ -385,13 +389,15 @@ class IndustrialPark(LeverBase):
         jobs = self.config.jobs / self.scale / self.config.ramp_months
         step = (1.0 + self.config.productivity_gain_pct / 100.0) ** (1.0 / self.config.ramp_months)
         before = _unit_wage_index(world, unit)
+        cost = self.config.cost_yuan / self.config.ramp_months
         for firm, share in zip(firms, size / size.sum(), strict=True):
+            firm.public_funds_yuan += cost * share
             firm.target_employment += jobs * share
             firm.productivity *= step
             firm.wage_level_yuan_month *= step
             firm.in_park = True
         world.cities[unit].wage_level_yuan_month *= _unit_wage_index(world, unit) / before
-        self.charge(flows, self.config.cost_yuan / self.config.ramp_months)
+        self.charge(flows, cost)
 
 
 def _unit_wage_index(world: World, unit: int) -> float:

@@ -84,7 +84,7 @@ class TalentFlowModel(mesa.Model):
         self.world.fertility_monthly = demography.fertility_table(self.world)
         self.world.migration_hazard = migration.hazard_table(self.world)
         labour_market.normalise_firm_wages(self.persons, self.world)
-        self.recorder = Recorder(self.months, self.scale)
+        self.recorder = Recorder(self.months, self.scale, self.data.plan_targets)
         self.timings: dict[str, float] = {name: 0.0 for name, _ in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started
         self.timings["recording"] = 0.0

@@ -121,7 +121,41 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator("training_person_times", "person-times", "flow", True, False, "vocational training courses taken"),
     Indicator("certified_high_skill", "persons", "flow", True, False, "skilled workers certified high-skill"),
+    Indicator(
+        "training_person_times_since_2021",
+        "person-times",
+        "flow",
+        True,
+        False,
+        "training_person_times summed from 2021-01 to the end of this month (the plan counts 2021-2025)",
+    ),
+    Indicator(
+        "target_attainment_high_skill_talent",
+        "share",
+        "rate",
+        False,
+        False,
+        "high_skill_talent / the plan's 2025 target (650,000); province only",
+    ),
+    Indicator(
+        "target_attainment_high_skill_share",
+        "share",
+        "rate",
+        False,
+        False,
+        "high_skill_share / the plan's 2025 target (30 %); province only",
+    ),
+    Indicator(
+        "target_attainment_training",
+        "share",
+        "rate",
+        False,
+        False,
+        "training_person_times_since_2021 / the plan's 2021-2025 target (1,050,000); province only",
+    ),
 )
+#: First model month counted towards the plan's training target (2021-01).
+PLAN_START_MONTH = 2
 INDICATOR_INDEX = {ind.name: i for i, ind in enumerate(INDICATORS)}
 #: Output regions: the province first, then the units, then the outside regions.
 OUTPUT_REGIONS: tuple[str, ...] = ("province",) + REGIONS
@@ -132,8 +166,10 @@ N_STATUS, N_TIER, N_BAND, N_EDU = 7, 4, 3, 8
 class Recorder:
     """Collects the indicators of every month into a preallocated array."""
 
-    def __init__(self, months: int, scale: int) -> None:
+    def __init__(self, months: int, scale: int, plan_targets: dict[str, float] | None = None) -> None:
         self.scale = scale
+        self.plan_targets = plan_targets or {}
+        self.training_since_2021 = 0.0
         self.values = np.full((months, len(INDICATORS), len(OUTPUT_REGIONS)), np.nan)
         self.extra: dict[tuple[int, str, str], float] = {}  # (month, region, indicator) -> value (levers)
 
@@ -189,6 +225,12 @@ class Recorder:
         put_ratio("high_skill_share", by_tier[:, Tier.HIGH_SKILL], skilled)
         put_ratio("avg_schooling_years_working_age", schooling, working_age)
         put_ratio("tertiary_educated_share", tertiary, population)
+        self._attainment(
+            month, "target_attainment_high_skill_talent", "high_skill_talent", "high_skill_talent", 1.0
+        )
+        self._attainment(
+            month, "target_attainment_high_skill_share", "high_skill_share", "high_skill_share_pct", 100
+        )
 
         # employees of Jilin firms (employer >= 0 exactly when employed inside), summed by firm
         employees = np.flatnonzero(persons.employer >= 0)
@@ -247,8 +289,20 @@ class Recorder:
             flows.certified_high_skill[inside].sum(),
             False,
         )
+        if month >= PLAN_START_MONTH:
+            self.training_since_2021 += float(flows.training[inside].sum()) * s
+        self._put(month, "training_person_times_since_2021", np.full(N_REGIONS, np.nan), self.training_since_2021)
+        self._attainment(
+            month, "target_attainment_training", "training_person_times_since_2021", "training_person_times", 1.0
+        )
         for lever, yuan in flows.spending_yuan.items():
             self.extra[(month, "province", f"policy_spending_yuan.{lever}")] = yuan
+
+    def _attainment(self, month: int, name: str, source: str, target_key: str, target_unit: float) -> None:
+        """Province value of `source` over the plan's target (converted by `target_unit`)."""
+        target = self.plan_targets.get(target_key)
+        value = self.values[month, INDICATOR_INDEX[source], 0]
+        self._put(month, name, np.full(N_REGIONS, np.nan), value * target_unit / target if target else np.nan)
 
     def to_frame(self, scenario: str, replicate: int, seed: int) -> pd.DataFrame:
         """The tidy table: scenario, replicate, seed, scale, date, region, indicator, value."""

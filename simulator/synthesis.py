@@ -94,15 +94,54 @@ def ipf(
 
 
 def round_to_total(expected: np.ndarray, total: int, rng: np.random.Generator) -> np.ndarray:
-    """Integer counts summing to `total`, by largest remainder (ties broken at random)."""
+    """Integer counts summing exactly to `total` whose expectations are the (rescaled) expected counts.
+
+    Each cell keeps the floor of its expected count; the fractional parts are then allocated by systematic
+    sampling (a random start, then every unit of cumulated remainder) over the cells in their given order.
+    Each cell gets one more with probability equal to its fractional part, and any run of neighbouring
+    cells (such as the ages of a five-year group) gets its expected total within one. Largest-remainder
+    rounding would be biased against small cells.
+    """
     expected = np.asarray(expected, dtype=float)
     scaled = expected * (total / expected.sum()) if expected.sum() > 0 else expected
     base = np.floor(scaled).astype(np.int64)
     short = total - int(base.sum())
     if short > 0:
-        remainder = scaled - base + rng.random(scaled.shape) * 1e-9
-        base.flat[np.argpartition(-remainder.ravel(), short - 1)[:short]] += 1
+        flat_base = base.reshape(-1)
+        remainder = (scaled - base).reshape(-1)
+        cumulative = np.cumsum(remainder)
+        cumulative *= short / cumulative[-1]  # guard against rounding in the sum
+        points = rng.random() + np.arange(short)
+        picked = np.searchsorted(cumulative, points, side="right")
+        np.add.at(flat_base, picked, 1)
     return base
+
+
+def controlled_round(
+    expected: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Integer table near `expected` (rows x columns) with exactly the given row totals and, as far as the
+    rows allow, the given column totals.
+
+    Cells keep the floor of their expected count; the missing units go, cell by cell in decreasing order
+    of fractional part (ties at random), to cells whose row and column both still miss some; whatever a
+    row still misses then goes to its cells with the largest fractional parts. Used for unit x (age, sex):
+    unit totals exact, age-sex totals exact whenever the greedy pass can place them (in practice always).
+    """
+    table = np.floor(expected).astype(np.int64)
+    row_gap = row_totals - table.sum(axis=1)
+    col_gap = col_totals - table.sum(axis=0)
+    fraction = expected - table + rng.random(expected.shape) * 1e-9
+    for flat in np.argsort(-fraction, axis=None, kind="stable"):
+        r, c = divmod(int(flat), expected.shape[1])
+        if row_gap[r] > 0 and col_gap[c] > 0:
+            table[r, c] += 1
+            row_gap[r] -= 1
+            col_gap[c] -= 1
+    for r in np.flatnonzero(row_gap > 0):
+        best = np.argsort(-(fraction[r] + col_gap.clip(0)), kind="stable")[: row_gap[r]]
+        table[r, best] += 1
+    return table
 
 
 def weighted_choice_exact(weights: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -239,11 +278,10 @@ def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.ra
     store = PersonStore(capacity=int((targets.unit_population.sum() / scale + outside_persons) * 1.08) + 1024)
 
     # --- inside: integer persons by unit x age x sex, exact unit totals ---
-    counts = np.zeros(cells.shape, dtype=np.int64)
-    for u in range(N_UNITS):
-        counts[u] = round_to_total(cells[u] / scale, int(round(targets.unit_population[u] / scale)), rng).reshape(
-            cells[u].shape
-        )
+    unit_totals = np.array([int(round(t / scale)) for t in targets.unit_population])
+    age_sex_totals = _age_sex_counts(cells.sum(axis=0) / scale, data.age_sex_2020, int(unit_totals.sum()), rng)
+    counts = controlled_round(cells.reshape(N_UNITS, -1) / scale, unit_totals, age_sex_totals, rng)
+    counts = counts.reshape(cells.shape)
     flat = counts.ravel()
     cell_index = np.repeat(np.arange(flat.size), flat)
     unit, age, sex = np.unravel_index(cell_index, counts.shape)
@@ -260,6 +298,22 @@ def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.ra
     _assign_tiers(store, targets, params, scale, rng)
     _assign_human_capital(store, rng)
     return store
+
+
+def _age_sex_counts(expected: np.ndarray, groups: AgeTable, total: int, rng: np.random.Generator) -> np.ndarray:
+    """Integer persons by single age x sex (flattened) whose census age groups by sex are each within one
+    person of their expected size: groups are rounded first, then split over their single years."""
+    group_of_age = np.searchsorted(groups.age_high, AGES)
+    group_expected = np.stack(
+        [np.bincount(group_of_age, weights=expected[:, s], minlength=groups.age_low.size) for s in (0, 1)], axis=1
+    )
+    group_counts = round_to_total(group_expected, total, rng)
+    counts = np.zeros_like(expected, dtype=np.int64)
+    for g in range(groups.age_low.size):
+        ages = group_of_age == g
+        for s in (0, 1):
+            counts[ages, s] = round_to_total(expected[ages, s], int(group_counts[g, s]), rng)
+    return counts.ravel()
 
 
 def _append_persons(

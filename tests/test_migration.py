@@ -1,0 +1,141 @@
+"""Migration alone: relocation and its flow accounts, the logit choice, consideration, a month of moves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator import migration
+from simulator.codes import N_REGIONS, N_UNITS, REGION_INDEX, Status
+from simulator.flows import MonthFlows
+from simulator.population import PersonStore
+from simulator.rng import stream
+
+R = REGION_INDEX
+
+
+def test_relocate_keeps_the_accounts_and_ends_jobs():
+    store = PersonStore(capacity=8)
+    #            from            to                employed  benefit months
+    plan = [
+        (R["changchun"], R["jilin"], True, 0),  # within the province
+        (R["jilin"], R["east"], False, 5),  # leaves the province
+        (R["east"], R["changchun"], True, 0),  # arrives from outside
+        (R["west"], R["central"], False, 0),  # outside to outside
+        (R["siping"], R["siping"], True, 2),  # stays: not a move
+        (R["changchun"], R["east"], True, 4),  # leaves the province with job and benefit
+        (R["yanbian"], R["changchun"], False, 3),  # within the province, keeps the benefit
+    ]
+    source = np.array([p[0] for p in plan], dtype=np.int8)
+    destination = np.array([p[1] for p in plan], dtype=np.int8)
+    employed = np.array([p[2] for p in plan])
+    store.append(
+        len(plan),
+        age_months=np.int16(30 * 12),
+        region=source,
+        origin=source,
+        status=np.where(employed, Status.EMPLOYED, Status.UNEMPLOYED).astype(np.int8),
+        employer=np.where(employed, 7, -1).astype(np.int16),
+        wage_yuan_month=np.where(employed, 6000.0, 0.0).astype(np.float32),
+        benefit_months_left=np.array([p[3] for p in plan], dtype=np.int16),
+        months_since_move=np.int16(50),
+    )
+    flows = MonthFlows()
+    migration.relocate(store, np.arange(len(plan)), destination, flows)
+
+    np.testing.assert_array_equal(store.region, destination)
+    arrivals = flows.in_within + flows.in_inter
+    departures = flows.out_within + flows.out_inter
+    assert arrivals.sum() == departures.sum() == 6  # six movers, the stayer is not counted
+    expected_in_inter = np.zeros(N_REGIONS, dtype=int)
+    expected_in_inter[[R["east"], R["changchun"]]] = [2, 1]
+    np.testing.assert_array_equal(flows.in_inter, expected_in_inter)
+    expected_out_inter = np.zeros(N_REGIONS, dtype=int)
+    expected_out_inter[[R["jilin"], R["east"], R["changchun"]]] = [1, 1, 1]
+    np.testing.assert_array_equal(flows.out_inter, expected_out_inter)
+    assert flows.in_within[R["jilin"]] == 1 and flows.in_within[R["changchun"]] == 1
+    assert flows.out_within[R["changchun"]] == 1 and flows.out_within[R["yanbian"]] == 1
+    assert flows.in_within[R["central"]] == 1 and flows.out_within[R["west"]] == 1
+    assert flows.in_within[R["siping"]] == flows.out_within[R["siping"]] == 0
+
+    movers = source != destination
+    # employed movers lose their employer and wage
+    for k in np.flatnonzero(movers & employed):
+        assert store.status[k] == Status.UNEMPLOYED
+        assert store.employer[k] == -1
+        assert store.wage_yuan_month[k] == 0
+    # the stayer keeps everything
+    stay = R["siping"]
+    k = int(np.flatnonzero(source == stay)[0])
+    assert store.status[k] == Status.EMPLOYED and store.employer[k] == 7 and store.months_since_move[k] == 50
+    assert np.all(store.months_since_move[movers] == 0)
+    # benefits do not travel out of the province, but do within it
+    assert store.benefit_months_left[1] == 0 and store.benefit_months_left[5] == 0
+    assert store.benefit_months_left[6] == 3
+
+
+def test_choose_picks_an_overwhelmingly_better_alternative():
+    rng = np.random.default_rng(0)
+    rows = 5000
+    utility = rng.normal(size=(rows, N_REGIONS))
+    best = rng.integers(0, N_REGIONS, size=rows)
+    utility[np.arange(rows), best] += 50.0
+    np.testing.assert_array_equal(migration.choose(utility, stream(1, "migration", 0)), best)
+
+
+def test_choose_follows_logit_probabilities():
+    rows = 40_000
+    utility = np.zeros((rows, 3))
+    utility[:, 0] = np.log(3.0)  # logit shares 3/5, 1/5, 1/5
+    picks = migration.choose(utility, np.random.default_rng(5))
+    shares = np.bincount(picks, minlength=3) / rows
+    np.testing.assert_allclose(shares, [0.6, 0.2, 0.2], atol=0.015)
+
+
+def test_hazard_table_by_age(parameters, small_model):
+    world = small_model(scale=1000).world
+    hazard = migration.hazard_table(world)
+    assert np.all(hazard[:16] == 0)
+    assert hazard[22] == pytest.approx(parameters["migration.hazard.age_20_24"])
+    assert hazard[35] == pytest.approx(parameters["migration.hazard.age_30_39"])
+    assert hazard[90] == pytest.approx(parameters["migration.hazard.age_65_plus"])
+
+
+def test_students_and_the_dead_do_not_consider_moving(small_model):
+    model = small_model(scale=1000)
+    persons, world = model.persons, model.world
+    assert migration.consider(persons, world, stream(1, "migration", 0)).size > 0
+    persons.status[: persons.n // 2] = Status.STUDENT
+    persons.status[persons.n // 2 :] = Status.DEAD
+    assert migration.consider(persons, world, stream(1, "migration", 0)).size == 0
+
+
+def test_a_month_of_migration_matches_its_flows(small_model):
+    model = small_model(scale=500)
+    persons, world = model.persons, model.world
+    moved = 0
+    for month in range(3):
+        world.month = month
+        alive = persons.status != Status.DEAD
+        before = np.bincount(persons.region[alive], minlength=N_REGIONS)
+        employed_before = persons.status == Status.EMPLOYED
+        region_before = persons.region.copy()
+        flows = MonthFlows()
+        migration.step(persons, world, stream(9, "migration", month), flows)
+        after = np.bincount(persons.region[persons.status != Status.DEAD], minlength=N_REGIONS)
+        arrivals = flows.in_within + flows.in_inter
+        departures = flows.out_within + flows.out_inter
+        np.testing.assert_array_equal(after - before, arrivals - departures)
+        assert arrivals.sum() == departures.sum()
+        # a move between units of Jilin is never counted as crossing the provincial border
+        assert flows.in_inter[:N_UNITS].sum() == np.count_nonzero(
+            (region_before >= N_UNITS) & (persons.region < N_UNITS)
+        )
+        assert flows.out_inter[:N_UNITS].sum() == np.count_nonzero(
+            (region_before < N_UNITS) & (persons.region >= N_UNITS)
+        )
+        # employed persons who moved have no employer any more
+        changed = persons.region != region_before
+        assert not np.any(changed & employed_before & (persons.employer >= 0))
+        moved += int(changed.sum())
+    assert moved > 0

@@ -1,0 +1,53 @@
+"""Random streams: one seed per run, an independent stream per process and month (common random numbers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.rng import PROCESSES, sample, stream
+
+
+def draws(seed: int, process: str, month: int = -1) -> np.ndarray:
+    return stream(seed, process, month).random(100)
+
+
+def test_identical_arguments_give_identical_draws():
+    for process in PROCESSES:
+        for month in (-1, 0, 7, 61):
+            np.testing.assert_array_equal(draws(5, process, month), draws(5, process, month))
+
+
+def test_streams_differ_by_process_month_and_seed():
+    seen = {}
+    for seed in (0, 1):
+        for process in PROCESSES:
+            for month in (-1, 0, 1, 12):
+                key = draws(seed, process, month)[:4].tobytes()
+                assert key not in seen, f"{(seed, process, month)} repeats {seen.get(key)}"
+                seen[key] = (seed, process, month)
+
+
+def test_a_stream_does_not_depend_on_other_streams_use():
+    first = stream(3, "migration", 4).random(10)
+    noisy = stream(3, "demography", 4)
+    noisy.random(1_000_000)  # another process drawing a lot in the same month
+    stream(3, "migration", 3).random(1_000)
+    np.testing.assert_array_equal(stream(3, "migration", 4).random(10), first)
+
+
+def test_unknown_process_is_refused():
+    with pytest.raises(KeyError):
+        stream(1, "astrology")
+
+
+def test_sample_draws_a_sorted_subset_at_the_given_rate():
+    rng = np.random.default_rng(0)
+    idx = np.arange(10, 200_010)
+    chosen = sample(idx, 0.1, rng)
+    assert np.all(np.diff(chosen) > 0)
+    assert np.all(np.isin(chosen, idx))
+    assert chosen.size == pytest.approx(20_000, abs=5 * np.sqrt(20_000 * 0.9))
+    assert sample(idx, 0.0, rng).size == 0
+    assert sample(idx, 1.0, rng).size == idx.size
+    assert sample(idx[:0], 0.5, rng).size == 0
