@@ -134,7 +134,12 @@ def _run(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     model = TalentFlowModel(
-        scale=scale, seed=seed, end=end, parameters=parameters.with_overrides(scenario.parameters), data=data
+        scale=scale,
+        seed=seed,
+        end=end,
+        parameters=parameters.with_overrides(scenario.parameters),
+        levers=scenario.levers,
+        data=data,
     )
     model.run(progress=_progress(args.quiet))
     elapsed = time.perf_counter() - started

@@ -12,12 +12,20 @@ import numpy as np
 
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.flows import MonthFlows
+from simulator.labour_market import end_jobs
 from simulator.population import PersonStore
-from simulator.rng import sample
+from simulator.rng import sample_slots
 from simulator.synthesis import MAX_AGE, census_targets, retirement_age_years, single_years
 from simulator.world import World
 
 AGES = np.arange(MAX_AGE + 1)
+
+
+def mortality_by_cell(world: World) -> np.ndarray:
+    """Monthly death probability indexed by 2 * age + sex for ages 0..127 (ages past 104 as 104)."""
+    table = mortality_table(world)
+    ages = np.minimum(np.arange(128), MAX_AGE)
+    return np.column_stack([table[ages, 0], table[ages, 1]]).ravel().astype(np.float32)
 
 
 def mortality_table(world: World) -> np.ndarray:
@@ -56,30 +64,27 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
 
 
 def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
-    cell = persons.age_years.astype(np.int16)
-    np.minimum(cell, MAX_AGE, out=cell)
-    cell *= 2
-    cell += persons.sex
-    q = world.mortality_monthly.ravel()[cell]
-    dies = rng.random(persons.n, dtype=np.float32) < q
-    dies &= persons.status != Status.DEAD
-    idx = np.flatnonzero(dies)
+    """One uniform draw per person slot against the monthly death probability of the slot's age and sex."""
+    cell = persons.age_years.view(np.uint8) * np.uint8(2)  # ages stay below 128, so cells below 256
+    cell += persons.sex.view(np.uint8)
+    q = world.mortality_monthly_by_cell[cell]
+    idx = np.flatnonzero(rng.random(persons.n, dtype=np.float32) < q)
+    idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
-    persons.status[idx] = Status.DEAD
-    persons.employer[idx] = -1
-    persons.wage_yuan_month[idx] = 0.0
+    end_jobs(persons, idx, world, Status.DEAD)
     persons.benefit_months_left[idx] = 0
     persons.benefit_lever[idx] = -1
 
 
 def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
-    age = persons.age_years
-    fertile = (age >= 15) & (age <= 49)
-    fertile &= persons.sex == 1
-    candidates = np.flatnonzero(fertile)
-    candidates = candidates[persons.status[candidates] != Status.DEAD]
-    p = world.fertility_monthly[age[candidates]]
-    mothers = candidates[rng.random(candidates.size, dtype=np.float32) < p]
+    """Thinning: slots drawn at the highest monthly fertility; living women of each age are kept with their
+    age's probability over the highest."""
+    highest = float(world.fertility_monthly.max())
+    drawn = sample_slots(persons.n, highest, rng)
+    age = persons.age_years[drawn].astype(np.int64)
+    women = (persons.sex[drawn] == 1) & (age >= 15) & (age <= 49) & (persons.status[drawn] != Status.DEAD)
+    drawn, age = drawn[women], age[women]
+    mothers = drawn[rng.random(drawn.size) * highest < world.fertility_monthly[age]]
     ratio = world.params["demography.sex_ratio_at_birth"]
     sex = (rng.random(mothers.size) >= ratio / (100.0 + ratio)).astype(np.int8)
     region = persons.region[mothers].copy()
@@ -104,7 +109,7 @@ def _age(persons: PersonStore, month: int) -> None:
     (set at synthesis and birth), so birthdays need no division over all persons.
     """
     persons.age_months += 1
-    persons.age_years[persons.birthday_phase == month % 12] += 1
+    np.add(persons.age_years, persons.birthday_phase == month % 12, out=persons.age_years, casting="unsafe")
     since = persons.months_since_move
     np.minimum(since, 32000, out=since)
     since += 1
@@ -127,16 +132,16 @@ def _retire(persons: PersonStore, world: World, rng: np.random.Generator) -> Non
         at_age |= age_months == months
     reaching = np.flatnonzero(at_age)
     exit_p = 1.0 - (1.0 - world.params["demography.late_exit_per_year"]) ** (1 / 12)
-    late = sample(np.flatnonzero(persons.age_years >= 50), exit_p, rng)
-    candidates = np.union1d(reaching, late)
+    late = sample_slots(persons.n, exit_p, rng)
+    late = late[persons.age_years[late] >= 50]
+    candidates = np.concatenate([reaching, np.setdiff1d(late, reaching, assume_unique=True)])
     status = persons.status[candidates]
     in_labour_force = (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)
     limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], world.params) * 12
     months = age_months[candidates]
     farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
-    is_late = np.isin(candidates, late, assume_unique=True)
+    is_late = np.zeros(candidates.size, dtype=bool)
+    is_late[reaching.size :] = True
+    is_late[: reaching.size] = np.isin(reaching, late, assume_unique=True)
     stops = in_labour_force & (((months == limit) & ~farmer) | ((months >= limit) & is_late))
-    idx = candidates[stops]
-    persons.status[idx] = Status.RETIRED
-    persons.employer[idx] = -1
-    persons.wage_yuan_month[idx] = 0.0
+    end_jobs(persons, candidates[stops], world, Status.RETIRED)

@@ -130,9 +130,9 @@ def _progress(
     college = rng.random(entrants.size) < p["college_share_of_he_graduates"]
     _enrol(persons, entrants[college], Edu.COLLEGE)
     _enrol(persons, entrants[~college], Edu.BACHELOR)
-    relocate(persons, entrants, _university_unit(world, rng, entrants.size), flows)
+    relocate(persons, entrants, _university_unit(world, rng, entrants.size), world, flows)
     _enrol(persons, to_elsewhere, Edu.BACHELOR)
-    relocate(persons, to_elsewhere, _outside_region(world, rng, to_elsewhere.size), flows)
+    relocate(persons, to_elsewhere, _outside_region(world, rng, to_elsewhere.size), world, flows)
     # outside leavers who do not come to Jilin: study or work where they are
     rest = np.setdiff1d(outside_leavers, from_outside)
     studies = rng.random(rest.size) < p["senior_to_jilin_he"] + p["senior_to_outside_he"]

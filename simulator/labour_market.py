@@ -13,24 +13,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.arrays import bincount
 from simulator.codes import N_REGIONS, N_UNITS, Edu, Status, Tier
 from simulator.flows import MonthFlows
 from simulator.population import EVENT_JOB_LOST, PersonStore
-from simulator.rng import sample
+from simulator.rng import sample, sample_slots
 from simulator.world import EDU_WAGE_PREMIUM, World
 
 
 def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
-    """One month of the labour market."""
+    """One month of the labour market (wages are set at the start of the next month, see `set_wages`)."""
     _grow_wages(world)
     _separations(persons, world, rng)
-    _participation(persons, world, rng)
-    employed, unemployed = _match_inside(persons, world, rng)
-    _match_outside(persons, world, rng)
-    set_wages(persons, world)
+    unemployed_idx = np.flatnonzero(persons.status == Status.UNEMPLOYED)
+    unemployed_idx = _participation(persons, world, rng, unemployed_idx)
+    inside = persons.region[unemployed_idx] < N_UNITS
+    employed, unemployed = _match_inside(persons, world, rng, unemployed_idx[inside])
+    _match_outside(persons, world, rng, unemployed_idx[~inside])
     rate = unemployed / np.maximum(employed + unemployed, 1)
     for city in world.cities[:N_UNITS]:
         city.unemployment_rate = float(rate[city.region])
+
+
+def end_jobs(persons: PersonStore, idx: np.ndarray, world: World, status: int) -> None:
+    """Persons `idx` leave their jobs, if any, and take `status`; their firms' employment counts follow."""
+    employer = persons.employer[idx]
+    world.firm_employment -= np.bincount(employer[employer >= 0], minlength=world.firm_employment.size)
+    persons.status[idx] = status
+    persons.employer[idx] = -1
+    persons.wage_yuan_month[idx] = 0.0
 
 
 def _grow_wages(world: World) -> None:
@@ -42,38 +53,36 @@ def _grow_wages(world: World) -> None:
 
 
 def _separations(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
-    employed = np.flatnonzero(persons.status == Status.EMPLOYED)
-    lost = sample(employed, world.params["labour.separation_rate_per_month"], rng)
-    persons.status[lost] = Status.UNEMPLOYED
-    persons.employer[lost] = -1
-    persons.wage_yuan_month[lost] = 0.0
+    drawn = sample_slots(persons.n, world.params["labour.separation_rate_per_month"], rng)
+    lost = drawn[persons.status[drawn] == Status.EMPLOYED]
+    end_jobs(persons, lost, world, Status.UNEMPLOYED)
     persons.events[lost] |= EVENT_JOB_LOST
 
 
-def _participation(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
-    """Unemployed stop searching; inactive persons of working age start."""
+def _participation(
+    persons: PersonStore, world: World, rng: np.random.Generator, unemployed: np.ndarray
+) -> np.ndarray:
+    """Unemployed stop searching; inactive persons of working age start. Returns the unemployed after it."""
     p = world.params
-    age = persons.age_years
-    unemployed = np.flatnonzero(persons.status == Status.UNEMPLOYED)
     quits = sample(unemployed, p["labour.quit_to_inactive_per_month"], rng)
-    inactive = np.flatnonzero(persons.status == Status.INACTIVE)
-    inactive = inactive[(age[inactive] >= 16) & (age[inactive] < 60)]
-    starts = sample(inactive, p["labour.inactive_to_search_per_month"], rng)
+    drawn = sample_slots(persons.n, p["labour.inactive_to_search_per_month"], rng)
+    age = persons.age_years[drawn]
+    starts = drawn[(persons.status[drawn] == Status.INACTIVE) & (age >= 16) & (age < 60)]
     persons.status[quits] = Status.INACTIVE
     persons.status[starts] = Status.UNEMPLOYED
+    return np.concatenate([unemployed[persons.status[unemployed] == Status.UNEMPLOYED], starts])
 
 
-def _match_inside(persons: PersonStore, world: World, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _match_inside(
+    persons: PersonStore, world: World, rng: np.random.Generator, seekers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Match seekers and vacancies in each unit; return employed and unemployed persons by unit after it."""
     firms = world.firm_arrays()
-    employer = persons.employer
-    working = employer >= 0
-    employment = np.bincount(employer[working], minlength=len(world.firms))
+    employment = world.firm_employment
     cap = np.ceil(world.params["labour.max_vacancy_rate"] * firms["target"])
     vacancies = np.clip(np.round(firms["target"]) - employment, 0, cap).astype(np.int64)
     for firm, count, vac in zip(world.firms, employment, vacancies, strict=True):
         firm.employment, firm.vacancies = int(count), int(vac)
-    seekers = np.flatnonzero((persons.status == Status.UNEMPLOYED) & (persons.region < N_UNITS))
     seekers = seekers[np.argsort(persons.region[seekers], kind="stable")]
     bounds = np.searchsorted(persons.region[seekers], np.arange(N_UNITS + 1))
     efficiency = world.params["labour.matching_efficiency"]
@@ -110,6 +119,7 @@ def _hire(
 ) -> None:
     persons.status[hired] = Status.EMPLOYED
     persons.employer[hired] = jobs.astype(np.int16)
+    world.firm_employment += np.bincount(jobs, minlength=world.firm_employment.size)
     persons.sector[hired] = firms["sector"][jobs]
     # a new graduate with a bachelor's degree or more may enter the professional-technical tier
     fresh = (persons.graduation_month[hired] >= world.month - 12) & (persons.graduation_month[hired] >= 0)
@@ -119,19 +129,20 @@ def _hire(
     world.policy.on_hire(persons, hired, world)
 
 
-def _match_outside(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
-    seekers = np.flatnonzero((persons.status == Status.UNEMPLOYED) & (persons.region >= N_UNITS))
+def _match_outside(persons: PersonStore, world: World, rng: np.random.Generator, seekers: np.ndarray) -> None:
     found = seekers[rng.random(seekers.size) < world.params["labour.outside_job_finding_per_month"]]
     persons.status[found] = Status.EMPLOYED
 
 
 def set_wages(persons: PersonStore, world: World) -> None:
-    """Monthly wage of every employee of a Jilin firm (employer >= 0, which means employed in Jilin).
+    """Monthly wage of every employee of a Jilin firm (employer >= 0, which means employed in Jilin), and
+    each firm's wage bill (`world.firm_wage_bill_yuan`). Called at the start of each month.
 
     Outside the province only the regions' average wages matter (for migration); no wage is stored.
     """
     employees = np.flatnonzero(persons.employer >= 0)
-    level = world.firm_arrays()["wage_level"][persons.employer[employees]]
+    employer = persons.employer[employees]
+    level = world.firm_arrays()["wage_level"][employer]
     level *= EDU_WAGE_PREMIUM[persons.edu[employees]]
     hc = persons.human_capital[employees]
     np.log(hc, out=hc)
@@ -139,6 +150,7 @@ def set_wages(persons: PersonStore, world: World) -> None:
     np.exp(hc, out=hc)
     level *= hc
     persons.wage_yuan_month[employees] = level
+    world.firm_wage_bill_yuan = bincount(employer, len(world.firms), weights=level)
 
 
 def normalise_firm_wages(persons: PersonStore, world: World) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from simulator.codes import N_REGIONS, N_UNITS, Status
 from simulator.flows import MonthFlows
+from simulator.labour_market import end_jobs
 from simulator.population import EVENT_JOB_LOST, PersonStore
 from simulator.world import EDU_WAGE_PREMIUM, World
 
@@ -26,7 +27,9 @@ HAZARD_BANDS = (16, 20, 25, 30, 40, 50, 65, 200)
 HAZARD_NAMES = ("age_16_19", "age_20_24", "age_25_29", "age_30_39", "age_40_49", "age_50_64", "age_65_plus")
 
 
-def relocate(persons: PersonStore, idx: np.ndarray, destination: np.ndarray, flows: MonthFlows) -> None:
+def relocate(
+    persons: PersonStore, idx: np.ndarray, destination: np.ndarray, world: World, flows: MonthFlows
+) -> None:
     """Move persons `idx` to `destination` regions, ending jobs and benefits that do not travel."""
     source = persons.region[idx].copy()
     moved = source != destination
@@ -34,11 +37,7 @@ def relocate(persons: PersonStore, idx: np.ndarray, destination: np.ndarray, flo
     flows.add_moves(source, destination)
     persons.region[idx] = destination
     persons.months_since_move[idx] = 0
-    working = persons.status[idx] == Status.EMPLOYED
-    leavers = idx[working]
-    persons.status[leavers] = Status.UNEMPLOYED
-    persons.employer[leavers] = -1
-    persons.wage_yuan_month[leavers] = 0.0
+    end_jobs(persons, idx[persons.status[idx] == Status.EMPLOYED], world, Status.UNEMPLOYED)
     left_province = idx[destination >= N_UNITS]
     persons.benefit_months_left[left_province] = 0
     persons.benefit_lever[left_province] = -1
@@ -61,37 +60,47 @@ def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np
     their age allows without life events, and for everyone with a life event.
     """
     p = world.params
-    age_hazard = world.migration_hazard[persons.age_years]
     draws = rng.random(persons.n, dtype=np.float32)
     recent_move = np.float32(p["migration.recent_move_multiplier"])
     graduated = persons.graduation_month >= max(world.month - 12, 0)
     special = graduated | (persons.events != 0)
-    maybe = np.flatnonzero((draws < age_hazard * (1.0 + recent_move)) | special)
-    hazard = age_hazard[maybe]
-    hazard = hazard * np.where(graduated[maybe], np.float32(p["migration.graduation_multiplier"]), np.float32(1))
+    ceiling = world.migration_hazard.max() * (1.0 + recent_move)
+    maybe = np.flatnonzero((draws < ceiling) | special)
+    hazard = world.migration_hazard[persons.age_years[maybe]]
+    graduated = graduated[maybe]
+    maybe_draws = draws[maybe]
+    keep = (maybe_draws < hazard * (1.0 + recent_move)) | special[maybe]
+    maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
+    hazard = hazard * np.where(graduated, np.float32(p["migration.graduation_multiplier"]), np.float32(1))
     job_lost = (persons.events[maybe] & EVENT_JOB_LOST) != 0
     hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
     months = persons.months_since_move[maybe].astype(np.float32)
     hazard *= 1.0 + recent_move * np.exp(-months / np.float32(p["migration.recent_move_decay_months"]))
     status = persons.status[maybe]
     able = (status != Status.DEAD) & (status != Status.STUDENT)
-    return maybe[(draws[maybe] < hazard) & able]
+    return maybe[(maybe_draws < hazard) & able]
 
 
 def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
-    """Systematic utility of every region (columns) for persons `idx` (rows)."""
+    """Systematic utility of every region (columns) for persons `idx` (rows).
+
+    log(wage_d * premium_i + benefit_id / H) = log(wage_d) + log(premium_i) + log1p(benefit_id / (H wage_d
+    premium_i)); log(premium_i) is the same for every alternative of a person and is left out (it cannot
+    change a logit choice), and the benefit term is computed only when some lever offers a benefit.
+    """
     p = world.params
     here = persons.region[idx].astype(np.int64)
     origin = persons.origin[idx].astype(np.int64)
-    wage = world.wage_level()[None, :] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
-    benefit = world.policy.benefit_value_yuan(persons, idx, world)
-    income = wage + benefit / (12.0 * p["migration.benefit_horizon_years"])
+    wage = world.wage_level()
     employment = np.log(np.clip(1.0 - world.unemployment(), 0.01, 1.0))
-    u = p["migration.beta_income"] * np.log(income) + p["migration.beta_employment"] * employment[None, :]
-    u += world.amenity()[None, :]
+    region_term = p["migration.beta_income"] * np.log(wage) + p["migration.beta_employment"] * employment
+    u = np.repeat((region_term + world.amenity())[None, :], idx.size, axis=0)
+    benefit = world.policy.benefit_value_yuan(persons, idx, world)
+    if not np.isscalar(benefit):
+        annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
+        u += p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :]))
     rows = np.arange(idx.size)
-    distance = np.log1p(world.distance_km[here] / 100.0)
-    u -= p["migration.beta_distance"] * distance
+    u -= p["migration.beta_distance"] * world.log_distance[here]
     u[rows, here] += p["migration.stay_bonus"]
     u[rows, origin] += p["migration.origin_tie"]
     penalty = p["migration.outsider_penalty"] - world.policy.outsider_penalty_reduction(persons, idx, world)
@@ -100,8 +109,11 @@ def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray
 
 
 def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Logit choice by the Gumbel-max rule: one region per row."""
-    return np.argmax(utility + rng.gumbel(size=utility.shape), axis=1)
+    """Logit choice: one region per row, drawn from the softmax of its utilities with one uniform."""
+    weight = np.exp(utility - utility.max(axis=1, keepdims=True))
+    cumulative = np.cumsum(weight, axis=1)
+    threshold = rng.random(utility.shape[0])[:, None] * cumulative[:, -1:]
+    return np.minimum((cumulative < threshold).sum(axis=1), utility.shape[1] - 1)
 
 
 def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
@@ -113,7 +125,7 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     movers = persons.region[idx] != destination
     idx, destination = idx[movers], destination[movers]
     source = persons.region[idx].copy()
-    relocate(persons, idx, destination, flows)
+    relocate(persons, idx, destination, world, flows)
     _followers(persons, world, rng, flows, idx, source, destination)
 
 
@@ -126,32 +138,31 @@ def _followers(
     source: np.ndarray,
     destination: np.ndarray,
 ) -> None:
-    """Each adult mover may take along a child of the same region of departure, and an elderly person."""
+    """Each adult mover may take along a child of the same region of departure, and an elderly person
+    (alive, not moved this month), drawn at random."""
     p = world.params
     age = persons.age_years[movers]
     groups = (
-        (25, 49, p["migration.child_follow_prob"], 0, 15),
-        (30, 59, p["migration.elder_follow_prob"], 65, 127),
+        (25, 49, p["migration.child_follow_prob"], persons.age_years <= 15),
+        (30, 59, p["migration.elder_follow_prob"], persons.age_years >= 65),
     )
-    all_age = persons.age_years
-    for low, high, prob, dep_low, dep_high in groups:
+    for low, high, prob, dependant_age in groups:
         leading = (age >= low) & (age <= high) & (rng.random(movers.size) < prob)
         if not leading.any():
             continue
-        dependants = np.flatnonzero((all_age >= dep_low) & (all_age <= dep_high))
+        dependants = np.flatnonzero(dependant_age)
         ok = (persons.status[dependants] != Status.DEAD) & (persons.months_since_move[dependants] > 0)
         dependants = dependants[ok]
         dependants = dependants[np.argsort(persons.region[dependants], kind="stable")]
         bounds = np.searchsorted(persons.region[dependants], np.arange(N_REGIONS + 1))
         take_src, take_dst = source[leading], destination[leading]
         chosen, chosen_dst = [], []
-        for r in range(N_REGIONS):
+        for r in np.unique(take_src):
             wanted = take_dst[take_src == r]
             pool = dependants[bounds[r] : bounds[r + 1]]
             k = min(wanted.size, pool.size)
-            if k == 0:
-                continue
             chosen.append(rng.choice(pool, size=k, replace=False))
             chosen_dst.append(wanted[:k])
         if chosen:
-            relocate(persons, np.concatenate(chosen), np.concatenate(chosen_dst).astype(np.int8), flows)
+            idx = np.concatenate(chosen)
+            relocate(persons, idx, np.concatenate(chosen_dst).astype(np.int8), world, flows)

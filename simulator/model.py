@@ -81,8 +81,10 @@ class TalentFlowModel(mesa.Model):
         self._build_cities()
         self._build_firms()
         self.world.mortality_monthly = demography.mortality_table(self.world)
+        self.world.mortality_monthly_by_cell = demography.mortality_by_cell(self.world)
         self.world.fertility_monthly = demography.fertility_table(self.world)
         self.world.migration_hazard = migration.hazard_table(self.world)
+        self.world.log_distance = np.log1p(self.world.distance_km / 100.0)
         labour_market.normalise_firm_wages(self.persons, self.world)
         self.recorder = Recorder(self.months, self.scale, self.data.plan_targets)
         self.timings: dict[str, float] = {name: 0.0 for name, _ in SCHEDULE}
@@ -131,11 +133,13 @@ class TalentFlowModel(mesa.Model):
             sector = rest // per_cell
             self.world.firms.append(Firm(self, unit, sector, float(productivity[f]), 0.0, float(counts[f])))
         persons.employer[employed] = firm_of_worker.astype(np.int16)
+        self.world.firm_employment = counts.astype(np.int64)
 
     def step(self) -> None:
         """Simulate one month."""
         world, persons = self.world, self.persons
         t0 = time.perf_counter()
+        labour_market.set_wages(persons, world)
         self.recorder.record_stocks(persons, world, world.month)
         self.timings["recording"] += time.perf_counter() - t0
         persons.events[:] = 0

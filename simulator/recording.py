@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.arrays import bincount
 from simulator.codes import (
     N_REGIONS,
     N_SECTORS,
@@ -191,7 +192,7 @@ class Recorder:
         key *= N_EDU
         key += np.maximum(persons.edu, persons.enrolled)
         cells = N_REGIONS * N_STATUS * N_TIER * N_BAND * N_EDU
-        cube = np.bincount(key, minlength=cells).reshape(N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU).astype(float)
+        cube = bincount(key, cells).reshape(N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU)
         alive = cube[:, : Status.DEAD]
         population = alive.sum(axis=(1, 2, 3, 4))
         working_age = alive[:, :, :, 1].sum(axis=(1, 2, 3))
@@ -232,12 +233,9 @@ class Recorder:
             month, "target_attainment_high_skill_share", "high_skill_share", "high_skill_share_pct", 100
         )
 
-        # employees of Jilin firms (employer >= 0 exactly when employed inside), summed by firm
-        employees = np.flatnonzero(persons.employer >= 0)
-        employer = persons.employer[employees]
-        n_firms = len(world.firms)
-        per_firm = np.bincount(employer, minlength=n_firms).astype(float)
-        wages_firm = np.bincount(employer, weights=persons.wage_yuan_month[employees], minlength=n_firms)
+        # employees of Jilin firms by firm (kept by the labour market) and their wage bill (set_wages)
+        per_firm = world.firm_employment.astype(float)
+        wages_firm = world.firm_wage_bill_yuan
         firms = world.firm_arrays()
         cell = firms["unit"] * N_SECTORS + firms["sector"]
         by_sector = np.bincount(cell, weights=per_firm, minlength=N_REGIONS * N_SECTORS).reshape(

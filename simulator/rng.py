@@ -38,3 +38,15 @@ def sample(idx: np.ndarray, probability: float, rng: np.random.Generator) -> np.
     """
     count = rng.binomial(idx.size, min(max(probability, 0.0), 1.0)) if idx.size else 0
     return np.sort(rng.choice(idx, size=count, replace=False)) if count else idx[:0]
+
+
+def sample_slots(n: int, probability: float, rng: np.random.Generator) -> np.ndarray:
+    """Each of the slots 0..n-1 independently with a small `probability` (sorted indices).
+
+    Used for thinning: draw slots at the largest probability any person can have, then keep the eligible
+    (and accept with their own probability over the largest). Each eligible person is then chosen with
+    exactly their probability, without a pass over all persons. Keep `probability` below 2 %: above it
+    numpy draws a full permutation.
+    """
+    count = rng.binomial(n, min(max(probability, 0.0), 1.0)) if n else 0
+    return np.sort(rng.choice(n, size=count, replace=False)) if count else np.empty(0, dtype=np.int64)

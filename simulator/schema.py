@@ -8,9 +8,11 @@ say which.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from simulator.codes import SECTORS, UNITS
 from simulator.world import date_to_month
@@ -355,3 +357,67 @@ class ScenarioFile(Strict):
         default_factory=dict, meaning="overrides of calibration/parameters.csv by name"
     )
     levers: Levers = setting(default_factory=Levers, meaning="policy levers")
+
+
+# --- helpers: finding a setting by its key path (for error messages) and the generated reference ---
+
+
+def members(annotation: Any) -> list[Any]:
+    """The alternatives of a type annotation, with `Annotated` and `| None` removed."""
+    if get_origin(annotation) is Annotated:
+        return members(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return [m for arg in get_args(annotation) if arg is not NoneType for m in members(arg)]
+    return [annotation]
+
+
+def _walk(loc: tuple[str | int, ...]) -> tuple[Any, FieldInfo | None] | None:
+    """The annotation and declaration at key path `loc`, or None if there is no such setting."""
+    annotation: Any = ScenarioFile
+    info: FieldInfo | None = None
+    for item in loc:
+        if isinstance(item, int):
+            lists = [m for m in members(annotation) if get_origin(m) is list]
+            if not lists:
+                return None
+            annotation, info = get_args(lists[0])[0], None
+        else:
+            models = [m for m in members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+            if not models or item not in models[0].model_fields:
+                return None
+            info = models[0].model_fields[item]
+            annotation = info.annotation
+    return annotation, info
+
+
+def field_at(loc: tuple[str | int, ...]) -> FieldInfo | None:
+    """The declaration of the setting at key path `loc`, e.g. ("levers", "graduate_subsidy", 0, "months")."""
+    found = _walk(loc)
+    return found[1] if found else None
+
+
+def model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The table (model) at key path `loc`; () is the scenario file itself."""
+    found = _walk(loc)
+    if found is None:
+        return None
+    models = [m for m in members(found[0]) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return models[0] if models else None
+
+
+def bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    """The range [ge, le] declared for a setting (None where open)."""
+    low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    return low, high
+
+
+def main() -> None:
+    """Print the parameter reference `docs/parameters.md` (Markdown) to standard output."""
+    from simulator.paramdoc import main as paramdoc_main
+
+    paramdoc_main()
+
+
+if __name__ == "__main__":
+    main()

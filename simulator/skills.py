@@ -15,7 +15,7 @@ import numpy as np
 from simulator.codes import SECTOR_INDEX, Edu, Status, Tier
 from simulator.flows import MonthFlows
 from simulator.population import PersonStore
-from simulator.rng import sample
+from simulator.rng import sample_slots
 from simulator.world import World
 
 
@@ -32,15 +32,17 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     idle = np.flatnonzero((status == Status.UNEMPLOYED) | (status == Status.INACTIVE))
     h[idle] = np.maximum(h[idle] * np.float32(1.0 - p["depreciation_per_year"] / 12.0), np.float32(0.5))
 
-    inside_working = np.flatnonzero(persons.employer >= 0)  # employees of Jilin firms
-    trained = sample(inside_working, monthly(p["training_rate_per_year"]), rng)
+    # firm-funded training: employees of Jilin firms (employer >= 0) at a yearly rate (drawn by thinning)
+    drawn = sample_slots(persons.n, monthly(p["training_rate_per_year"]), rng)
+    trained = drawn[persons.employer[drawn] >= 0]
     trained = np.union1d(trained, world.policy.subsidised_trainees(persons, world, flows))
     h[trained] += np.float32(p["training_gain"])
     flows.training += np.bincount(persons.region[trained], minlength=flows.training.size)
 
     # certification: skilled -> high-skill, at a yearly rate rising with human capital; a course taken this
     # month adds the chance of passing its certification
-    skilled = inside_working[persons.tier[inside_working] == Tier.SKILLED]
+    skilled = np.flatnonzero(persons.tier == Tier.SKILLED)
+    skilled = skilled[persons.employer[skilled] >= 0]
     mean_h = float(h[skilled].mean()) if skilled.size else 1.0
     chance = monthly(p["certification_per_year"]) * (h[skilled] / mean_h) ** p["certification_hc_elasticity"]
     chance = np.minimum(chance * world.policy.certification_multiplier(persons, skilled, world), 1.0)
@@ -51,10 +53,11 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     persons.tier[certified] = Tier.HIGH_SKILL
     flows.certified_high_skill += np.bincount(persons.region[certified], minlength=flows.training.size)
 
-    # entry into the skilled workforce: at a yearly rate, or by passing a course's skill test
-    base = monthly(p["skilled_entry_per_year"])
-    drawn = np.union1d(sample(inside_working, base, rng),
-                       trained[rng.random(trained.size) < p["skilled_after_training"]])
+    # entry into the skilled workforce: employees at a yearly rate, or by passing a course's skill test
+    drawn = sample_slots(persons.n, monthly(p["skilled_entry_per_year"]), rng)
+    drawn = np.union1d(
+        drawn[persons.employer[drawn] >= 0], trained[rng.random(trained.size) < p["skilled_after_training"]]
+    )
     edu = persons.edu[drawn]
     eligible = (persons.tier[drawn] == Tier.NONE) & (edu >= Edu.JUNIOR) & (edu <= Edu.COLLEGE)
     eligible &= persons.sector[drawn] != SECTOR_INDEX["agriculture"]

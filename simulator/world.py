@@ -81,11 +81,15 @@ class World:
     cities: list[City]
     firms: list[Firm]
     distance_km: np.ndarray
+    log_distance: np.ndarray = field(default_factory=lambda: np.zeros((15, 15)))  # log(1 + km / 100)
     month: int = 0
     policy: Any = None  # a simulator.policy.PolicySet (typed loosely to keep imports one-way)
     mortality_monthly: np.ndarray = field(default_factory=lambda: np.zeros((105, 2), dtype=np.float32))
+    mortality_monthly_by_cell: np.ndarray = field(default_factory=lambda: np.zeros(256, dtype=np.float32))
     fertility_monthly: np.ndarray = field(default_factory=lambda: np.zeros(105, dtype=np.float32))
     migration_hazard: np.ndarray = field(default_factory=lambda: np.zeros(128, dtype=np.float32))
+    firm_employment: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # persons per firm
+    firm_wage_bill_yuan: np.ndarray = field(default_factory=lambda: np.zeros(0))  # monthly, per firm
 
     @property
     def date(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -41,7 +43,10 @@ def test_relocate_keeps_the_accounts_and_ends_jobs():
         months_since_move=np.int16(50),
     )
     flows = MonthFlows()
-    migration.relocate(store, np.arange(len(plan)), destination, flows)
+    world = SimpleNamespace(firm_employment=np.full(8, 10, dtype=np.int64))
+    migration.relocate(store, np.arange(len(plan)), destination, world, flows)
+    # firm 7 loses its three employed movers from its employment count
+    assert world.firm_employment[7] == 10 - 3
 
     np.testing.assert_array_equal(store.region, destination)
     arrivals = flows.in_within + flows.in_inter
