@@ -60,7 +60,6 @@ class Firm(mesa.Agent):
         target_employment: persons the firm wants to employ (simulated persons, not scaled).
         employment: persons employed at the start of the month.
         vacancies: open positions this month.
-        training_spending_yuan: spending on training this month (scaled to real persons).
         in_park: whether the firm sits in an industrial park or platform created by a lever.
         public_funds_yuan: public money received through levers (industrial parks), in yuan.
         industry_education: whether the firm is an industry-education integration enterprise.
@@ -83,7 +82,6 @@ class Firm(mesa.Agent):
         self.target_employment = target_employment
         self.employment = 0
         self.vacancies = 0
-        self.training_spending_yuan = 0.0
         self.in_park = False
         self.industry_education = False
         self.public_funds_yuan = 0.0

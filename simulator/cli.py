@@ -18,6 +18,7 @@ from simulator.data import DataError, load_calibration, load_parameters
 from simulator.model import TalentFlowModel
 from simulator.output import write_run
 from simulator.scenario import ScenarioError, check_end, load_scenario
+from simulator.world import date_to_month
 
 DEFAULT_SCALE = 100
 DEFAULT_SEED = 1
@@ -106,12 +107,18 @@ def main(argv: list[str] | None = None) -> int:
 def _progress(quiet: bool):  # noqa: ANN202
     start = time.perf_counter()
 
+    interactive = sys.stderr.isatty()
+
     def show(done: int, total: int) -> None:
         if quiet:
             return
+        elapsed = time.perf_counter() - start
+        if not interactive:  # a log: one line a simulated year
+            if done % 12 == 0 or done == total:
+                print(f"  {done}/{total} months, {elapsed:.1f} s", file=sys.stderr, flush=True)
+            return
         width = 30
         filled = int(width * done / total)
-        elapsed = time.perf_counter() - start
         sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} months, {elapsed:5.1f} s")
         if done == total:
             sys.stderr.write("\n")
@@ -132,6 +139,12 @@ def _run(args: argparse.Namespace) -> int:
         f"talentsim: {scenario.name} at scale {scale} (1 simulated person per {scale} residents), seed {seed}, "
         f"2020-11 to {end}"
     )
+    late = [lv.name for lv in scenario.levers.all() if date_to_month(lv.start) > date_to_month(end)]
+    if late:
+        print(
+            f"talentsim: note: {', '.join(late)} start(s) after {end} and will not act in this run",
+            file=sys.stderr,
+        )
     started = time.perf_counter()
     model = TalentFlowModel(
         scale=scale,

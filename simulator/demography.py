@@ -21,6 +21,15 @@ from simulator.world import World
 AGES = np.arange(MAX_AGE + 1)
 
 
+def vital_2019(world: World) -> dict[str, float]:
+    """Births and deaths of 2019, the last full year before census day (calibration/vital_statistics.csv)."""
+    vital = world.data.vital
+    row = vital[vital["year"] == 2019]
+    if row.empty:
+        raise ValueError("calibration/vital_statistics.csv has no row for 2019")
+    return {"births": float(row["births"].iloc[0]), "deaths": float(row["deaths"].iloc[0])}
+
+
 def mortality_by_cell(world: World) -> np.ndarray:
     """Monthly death probability indexed by 2 * age + sex for ages 0..127 (ages past 104 as 104)."""
     table = mortality_table(world)
@@ -36,7 +45,7 @@ def mortality_table(world: World) -> np.ndarray:
     shape[0] += p["demography.mortality_infant_ratio"]
     shape_sex = np.column_stack([shape * p["demography.mortality_male_ratio"], shape])
     population = census_targets(world.data).age_sex
-    level = p["demography.deaths_per_year_target"] / float((population * shape_sex).sum())
+    level = vital_2019(world)["deaths"] / float((population * shape_sex).sum())
     annual = np.minimum(level * shape_sex, 3.0)
     return (1.0 - np.exp(-annual / 12.0)).astype(np.float32)
 
@@ -51,7 +60,7 @@ def fertility_table(world: World) -> np.ndarray:
     # smooth the steps between groups a little, keeping each group's share of births
     smoothed = single_years(fert, fert.total) / np.maximum(women, 1.0)
     rate = np.where(rate > 0, smoothed, 0.0)
-    level = world.params["demography.births_per_year_target"] / float((women * rate).sum())
+    level = vital_2019(world)["births"] / float((women * rate).sum())
     return (level * rate / 12.0).astype(np.float32)
 
 
@@ -72,8 +81,7 @@ def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows:
     idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
     end_jobs(persons, idx, world, Status.DEAD)
-    persons.benefit_months_left[idx] = 0
-    persons.benefit_lever[idx] = -1
+    world.policy.forfeit(persons, idx, world)
 
 
 def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 from simulator.arrays import bincount
 from simulator.codes import N_REGIONS, N_UNITS, Edu, Status, Tier
 from simulator.flows import MonthFlows
-from simulator.population import EVENT_JOB_LOST, PersonStore
+from simulator.population import EVENT_JOB_LOST, PersonStore, fresh_graduates
 from simulator.rng import sample, sample_slots
 from simulator.world import EDU_WAGE_PREMIUM, World
 
@@ -122,7 +122,7 @@ def _hire(
     world.firm_employment += np.bincount(jobs, minlength=world.firm_employment.size)
     persons.sector[hired] = firms["sector"][jobs]
     # a new graduate with a bachelor's degree or more may enter the professional-technical tier
-    fresh = (persons.graduation_month[hired] >= world.month - 12) & (persons.graduation_month[hired] >= 0)
+    fresh = fresh_graduates(persons.graduation_month[hired], world.month)
     fresh &= (persons.edu[hired] >= Edu.BACHELOR) & (persons.tier[hired] == Tier.NONE)
     chance = world.params["skills.professional_entry_bachelor"]
     persons.tier[hired[fresh & (rng.random(hired.size) < chance)]] = Tier.PROFESSIONAL

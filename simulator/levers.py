@@ -17,11 +17,10 @@ import numpy as np
 from simulator import schema
 from simulator.codes import N_REGIONS, N_UNITS, SECTOR_CLASS, SECTOR_INDEX, UNITS, Edu, Status, Tier
 from simulator.flows import MonthFlows
-from simulator.population import PersonStore
+from simulator.population import PersonStore, fresh_graduates
 from simulator.rng import sample
 from simulator.world import World, calendar_month, date_to_month
 
-FRESH_GRADUATE_MONTHS = 12
 DEGREE_KEY = {Edu.COLLEGE: "college", Edu.BACHELOR: "bachelor", Edu.MASTER: "master", Edu.PHD: "phd"}
 
 
@@ -157,8 +156,7 @@ class GraduateSubsidy(LeverBase):
             self.by_level[level] = getattr(amounts, key)
 
     def _fresh(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
-        month = persons.graduation_month[idx]
-        return (month >= 0) & (month >= world.month - FRESH_GRADUATE_MONTHS)
+        return fresh_graduates(persons.graduation_month[idx], world.month)
 
     def on_hire(self, persons: PersonStore, hired: np.ndarray, world: World) -> None:
         """Grant the subsidy to eligible graduates just hired, within posts and budget."""
@@ -234,8 +232,7 @@ class HouseholdRegistration(LeverBase):
         """Utility removed from the outsider penalty of persons `idx`."""
         if self.config.eligible == "all":
             return np.full(idx.size, self.config.penalty_reduction)
-        month = persons.graduation_month[idx]
-        fresh = (month >= 0) & (month >= world.month - FRESH_GRADUATE_MONTHS)
+        fresh = fresh_graduates(persons.graduation_month[idx], world.month)
         return np.where(fresh, self.config.penalty_reduction, 0.0)
 
 
@@ -317,7 +314,9 @@ class IndustryEducation(LeverBase):
             size = np.array([f.target_employment for f in world.firms])
             industrial = SECTOR_CLASS[sectors] == 2
             order = np.argsort(-np.where(industrial, size, -1.0), kind="stable")
-            count = min(self.config.enterprises, int(industrial.sum()))
+            order = order[industrial[order]]
+            covered = self.config.enterprises * self.config.employees_per_enterprise / self.scale
+            count = int(np.searchsorted(np.cumsum(size[order]), covered)) + 1 if covered > 0 else 0
             self.flagged = np.zeros(len(world.firms), dtype=bool)
             self.flagged[order[:count]] = True
             for k in np.flatnonzero(self.flagged):
@@ -327,7 +326,7 @@ class IndustryEducation(LeverBase):
     def subsidised_trainees(
         self, persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows
     ) -> np.ndarray:
-        """Apprentices of this month: young workers of flagged firms; they become skilled workers."""
+        """Apprentices of this month: young workers of flagged firms, trained (and tested, see skills)."""
         flagged = self._flag(world)
         count = self.monthly_quota(self.config.apprentices_per_year, rng)
         count = self.affordable_count(self.config.subsidy_yuan_per_apprentice * self.scale, count)
@@ -335,7 +334,6 @@ class IndustryEducation(LeverBase):
         workers = workers[flagged[persons.employer[workers]]]
         young = workers[(persons.age_years[workers] <= 30) & (persons.tier[workers] <= Tier.SKILLED)]
         chosen = np.sort(rng.choice(young, size=min(count, young.size), replace=False))
-        persons.tier[chosen[persons.tier[chosen] == Tier.NONE]] = Tier.SKILLED
         self.pay_persons(persons, chosen, self.config.subsidy_yuan_per_apprentice, flows)
         return chosen
 
@@ -353,9 +351,11 @@ class TechnicalSchools(LeverBase):
     def technical_entrants(
         self, persons: PersonStore, leavers: np.ndarray, world: World, rng: np.random.Generator
     ) -> np.ndarray:
-        """Junior-secondary leavers in Jilin who take the extra places this July."""
+        """Junior-secondary leavers in Jilin who take the extra places this July (fractions carried)."""
         inside = leavers[persons.region[leavers] < N_UNITS]
-        count = int(round(self.config.extra_enrolment_per_year / self.scale))
+        expected = self.config.extra_enrolment_per_year / self.scale + self._carry
+        count = int(expected)
+        self._carry = expected - count
         count = self.affordable_count(self.config.cost_yuan_per_student_year * 3 * self.scale, count)
         chosen = np.sort(rng.choice(inside, size=min(count, inside.size), replace=False))
         self.committed_yuan += chosen.size * self.config.cost_yuan_per_student_year * 3 * self.scale
@@ -383,13 +383,13 @@ class IndustrialPark(LeverBase):
             return
         unit, sector = UNITS.index(self.config.unit), SECTOR_INDEX[self.config.sector]
         firms = [f for f in world.firms if f.unit == unit and f.sector == sector]
-        if not firms:
+        cost = self.config.cost_yuan / self.config.ramp_months
+        if not firms or not self.affordable(cost):
             return
         size = np.array([max(f.target_employment, 1.0) for f in firms])
         jobs = self.config.jobs / self.scale / self.config.ramp_months
         step = (1.0 + self.config.productivity_gain_pct / 100.0) ** (1.0 / self.config.ramp_months)
         before = _unit_wage_index(world, unit)
-        cost = self.config.cost_yuan / self.config.ramp_months
         for firm, share in zip(firms, size / size.sum(), strict=True):
             firm.public_funds_yuan += cost * share
             firm.target_employment += jobs * share

@@ -1,8 +1,9 @@
 """Migration among the 11 units and the outside regions, with return moves (ODD submodel 5).
 
 Each month a person aged 16 or more who is not in school considers moving with a hazard that depends on
-age, on life events (graduation in the last year, a job lost this month) and on the time since the last
-move. Those who consider choose among all regions, their own included, by a random-utility (logit) rule:
+age, on life events (graduation in the last year, its effect fading over
+`migration.graduation_decay_months`; a job lost this month) and on the time since the last move. Those
+who consider choose among all regions, their own included, by a random-utility (logit) rule:
 
     U(d) = b_inc log(income at d) + b_emp log(1 - unemployment at d) + amenity(d)
            + stay_bonus [d = here] + origin_tie [d = origin] - b_dist log(1 + km(here, d) / 100) [d != here]
@@ -20,7 +21,7 @@ import numpy as np
 from simulator.codes import N_REGIONS, N_UNITS, Status
 from simulator.flows import MonthFlows
 from simulator.labour_market import end_jobs
-from simulator.population import EVENT_JOB_LOST, PersonStore
+from simulator.population import EVENT_JOB_LOST, PersonStore, fresh_graduates
 from simulator.world import EDU_WAGE_PREMIUM, World
 
 HAZARD_BANDS = (16, 20, 25, 30, 40, 50, 65, 200)
@@ -38,10 +39,7 @@ def relocate(
     persons.region[idx] = destination
     persons.months_since_move[idx] = 0
     end_jobs(persons, idx[persons.status[idx] == Status.EMPLOYED], world, Status.UNEMPLOYED)
-    left_province = idx[destination >= N_UNITS]
-    persons.benefit_months_left[left_province] = 0
-    persons.benefit_lever[left_province] = -1
-    persons.benefit_yuan_month[left_province] = 0.0
+    world.policy.forfeit(persons, idx[destination >= N_UNITS], world)
 
 
 def hazard_table(world: World) -> np.ndarray:
@@ -62,7 +60,7 @@ def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np
     p = world.params
     draws = rng.random(persons.n, dtype=np.float32)
     recent_move = np.float32(p["migration.recent_move_multiplier"])
-    graduated = persons.graduation_month >= max(world.month - 12, 0)
+    graduated = fresh_graduates(persons.graduation_month, world.month)
     special = graduated | (persons.events != 0)
     ceiling = world.migration_hazard.max() * (1.0 + recent_move)
     maybe = np.flatnonzero((draws < ceiling) | special)
@@ -71,7 +69,10 @@ def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np
     maybe_draws = draws[maybe]
     keep = (maybe_draws < hazard * (1.0 + recent_move)) | special[maybe]
     maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
-    hazard = hazard * np.where(graduated, np.float32(p["migration.graduation_multiplier"]), np.float32(1))
+    # graduation multiplies the hazard, the more so the more recent it is
+    since = (world.month - persons.graduation_month[maybe].astype(np.int64)).astype(np.float32)
+    boost = (p["migration.graduation_multiplier"] - 1.0) * np.exp(-since / p["migration.graduation_decay_months"])
+    hazard = hazard * np.where(graduated, 1.0 + boost, 1.0).astype(np.float32)
     job_lost = (persons.events[maybe] & EVENT_JOB_LOST) != 0
     hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
     months = persons.months_since_move[maybe].astype(np.float32)

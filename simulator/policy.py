@@ -70,12 +70,12 @@ class PolicySet:
         return total
 
     def subsidised_trainees(self, persons: PersonStore, world: World, flows: MonthFlows) -> np.ndarray:
-        """Persons trained this month by levers."""
+        """Persons trained this month by levers, once per course (a person may appear twice)."""
         chosen = [
             lv.subsidised_trainees(persons, world, self.rng, flows)
             for lv in self._active(world, "subsidised_trainees")
         ]
-        return np.unique(np.concatenate(chosen)) if chosen else np.empty(0, dtype=np.int64)
+        return np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
 
     def certification_multiplier(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray | float:
         """Multiplier of the certification chance of skilled workers `idx`."""
@@ -98,6 +98,19 @@ class PolicySet:
         """Let levers grant benefits to persons just hired."""
         for lever in self._active(world, "on_hire"):
             lever.on_hire(persons, hired, world)
+
+    def forfeit(self, persons: PersonStore, idx: np.ndarray, world: World) -> None:
+        """Persons `idx` lose the benefits they hold (on leaving the province or dying); what would still
+        have been paid is released from their levers' commitments."""
+        holders = idx[persons.benefit_months_left[idx] > 0]
+        if holders.size and self.levers:
+            left = persons.benefit_months_left[holders] * persons.benefit_yuan_month[holders].astype(float)
+            released = np.bincount(persons.benefit_lever[holders], weights=left, minlength=len(self.levers))
+            for lever, yuan in zip(self.levers, released, strict=False):
+                lever.committed_yuan = max(lever.committed_yuan - float(yuan) * world.scale, 0.0)
+        persons.benefit_months_left[idx] = 0
+        persons.benefit_lever[idx] = -1
+        persons.benefit_yuan_month[idx] = 0.0
 
     def pay(self, persons: PersonStore, world: World, flows: MonthFlows) -> None:
         """Pay the monthly benefits due to persons living in Jilin; count them per lever."""

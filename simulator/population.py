@@ -34,8 +34,8 @@ FIELDS: dict[str, tuple[type, float, str]] = {
     "months_since_move": (np.int16, 120, "months since the last change of region (capped at 32767)"),
     "graduation_month": (
         np.int16,
-        -1,
-        "model month of the last graduation from higher education, -1 if none",
+        -32768,
+        "model month of the last graduation from higher education (July 2020 is -4), -32768 if none",
     ),
     "benefit_months_left": (np.int16, 0, "months of a policy benefit still to be paid"),
     "benefit_yuan_month": (np.float32, 0.0, "amount of that benefit per month in yuan"),
@@ -52,7 +52,14 @@ FIELDS: dict[str, tuple[type, float, str]] = {
 
 EVENT_GRADUATED = 1
 EVENT_JOB_LOST = 2
-EVENT_PARTNER_MOVED = 4
+NO_GRADUATION = -32768
+#: How long after graduating a person counts as a new graduate (months).
+FRESH_GRADUATE_MONTHS = 12
+
+
+def fresh_graduates(graduation_month: np.ndarray, month: int) -> np.ndarray:
+    """Mask: who graduated from higher education within the last FRESH_GRADUATE_MONTHS months of `month`."""
+    return graduation_month >= month - FRESH_GRADUATE_MONTHS
 
 
 class PersonStore:

@@ -72,7 +72,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "stock",
         True,
         False,
-        "this graduation year's Jilin graduates living here (the value in June is the year's retention)",
+        "the last July's graduates of Jilin's universities living here (the first day of the next July "
+        "gives the year's retention; the synthetic July 2020 graduates are not counted)",
     ),
     Indicator(
         "graduate_retention_rate",
@@ -249,7 +250,7 @@ class Recorder:
         put_ratio("mean_wage", wage_sum * 12.0, paid_count)
 
         cohort = last_graduation_month(month - 1)
-        grads = np.flatnonzero(persons.graduation_month == cohort) if cohort >= 0 else np.empty(0, np.int64)
+        grads = np.flatnonzero(persons.graduation_month == cohort)
         grads = grads[(persons.status[grads] != Status.DEAD) & (persons.graduated_inside[grads] == 1)]
         retained = np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float)
         put_count("graduates_retained", retained)
@@ -330,8 +331,7 @@ class Recorder:
 
 
 def last_graduation_month(month: int) -> int:
-    """Model month of the most recent July at or before `month` (-1 if none since census day)."""
+    """Model month of the most recent July at or before `month` (July 2020 is -4)."""
     from simulator.world import calendar_month
 
-    back = (calendar_month(month) - 7) % 12
-    return month - back if month - back >= 0 else -1
+    return month - (calendar_month(month) - 7) % 12

@@ -136,12 +136,14 @@ class ClassUplift(Strict):
 
 
 class TalentClasses(Lever):
-    """Talent classification A-E (人才政策2.0 / 3.0): classified talents get a wage uplift while working in Jilin.
+    """Talent classification A-E (人才政策2.0 / 3.0): classified talents get a wage uplift while in Jilin.
 
-    Mechanism: each year the lever classifies `classified_per_year` talents (high-skill or professional-
-    technical, ranked by human capital, living in Jilin or in the diaspora) into classes A-E; a classified
-    person gets the class's uplift as a monthly allowance for `months` months while employed in Jilin. The
-    present value enters the migration utility of every Jilin unit for eligible persons.
+    Mechanism: each month the lever classifies a twelfth of `classified_per_year` employees of Jilin firms
+    who are high-skill or professional-technical talent and hold no benefit, best human capital first, into
+    classes A-E by rank (`class_shares_pct`); a classified person gets the class's share of their wage
+    (`wage_uplift_pct`) as a monthly allowance for `months` months while living in Jilin. Holders keep
+    it only by staying, and eligible non-holders value the chance of being classified, both in the
+    migration utility of every Jilin unit.
     """
 
     classified_per_year: float = setting(
@@ -249,17 +251,22 @@ class EnterpriseTraining(Lever):
 class IndustryEducation(Lever):
     """Industry-education integration enterprises and modern apprenticeships.
 
-    Mechanism: `enterprises` firms (largest first in the key industries) are flagged; each year
-    `apprentices_per_year` young workers (16-30) in flagged firms take an apprenticeship: training now
-    and a certification chance multiplied by `certification_multiplier` while in a flagged firm.
+    Mechanism: the largest industrial firm agents are flagged as integration enterprises until they employ
+    `enterprises` x `employees_per_enterprise` workers (one firm agent stands for many real firms); each
+    year `apprentices_per_year` young workers (16-30, no tier or skilled) of flagged firms take an
+    apprenticeship, a training course (human capital, and the skill test and certification chances of any
+    course); skilled workers of flagged firms are certified `certification_multiplier` times as often.
     """
 
     enterprises: int = setting(
-        200,
-        unit="firms",
-        ge=0,
+        200, unit="enterprises", ge=0, le=100_000, meaning="integration enterprises (plan: 200)"
+    )
+    employees_per_enterprise: float = setting(
+        500.0,
+        unit="persons",
+        ge=1,
         le=100_000,
-        meaning="integration enterprises (plan: 200; capped by the firms simulated)",
+        meaning="workers of a typical integration enterprise (assumption)",
     )
     apprentices_per_year: float = setting(
         20000, unit="persons per year", ge=0, le=1e6, meaning="apprenticeships a year"

@@ -35,9 +35,10 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     # firm-funded training: employees of Jilin firms (employer >= 0) at a yearly rate (drawn by thinning)
     drawn = sample_slots(persons.n, monthly(p["training_rate_per_year"]), rng)
     trained = drawn[persons.employer[drawn] >= 0]
-    trained = np.union1d(trained, world.policy.subsidised_trainees(persons, world, flows))
+    courses = np.concatenate([trained, world.policy.subsidised_trainees(persons, world, flows)])
+    flows.training += np.bincount(persons.region[courses], minlength=flows.training.size)  # person-times
+    trained = np.unique(courses)  # a person on two courses in a month gains as from one
     h[trained] += np.float32(p["training_gain"])
-    flows.training += np.bincount(persons.region[trained], minlength=flows.training.size)
 
     # certification: skilled -> high-skill, at a yearly rate rising with human capital; a course taken this
     # month adds the chance of passing its certification

@@ -297,6 +297,7 @@ def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.ra
     _assign_sectors(store, targets, params, scale, rng)
     _assign_tiers(store, targets, params, scale, rng)
     _assign_human_capital(store, rng)
+    _mark_july_2020_graduates(store, data, params, scale, rng)
     return store
 
 
@@ -455,7 +456,8 @@ def _assign_students(
         store.origin[from_outside] = N_UNITS + rng.choice(
             len(OUTSIDE), size=from_outside.size, p=pool_w / pool_w.sum()
         )
-    # outside, young adults with a university level are partly students too (not counted anywhere inside)
+    # children of school age the census puts below their age's level start school the next July
+    store.status[(age >= 6) & (age <= 14) & (status != Status.STUDENT)] = Status.CHILD
 
 
 def _previous_level(level: int) -> int:
@@ -576,3 +578,27 @@ def _assign_human_capital(store: PersonStore, rng: np.random.Generator) -> None:
     tier_premium = np.array([1.0, 1.1, 1.3, 1.25], dtype=np.float32)[store.tier]
     noise = np.exp(rng.normal(0.0, 0.1, store.n)).astype(np.float32)
     store.human_capital[:] = (1.0 + 0.02 * experience) * tier_premium * noise
+
+
+JULY_2020 = -4  # model month of the last graduation before census day
+
+
+def _mark_july_2020_graduates(
+    store: PersonStore, data: CalibrationData, params: Parameters, scale: int, rng: np.random.Generator
+) -> None:
+    """The graduates of July 2020 living in Jilin on census day: young, tertiary-educated, not studying.
+
+    They count as new graduates (migration, graduate subsidies) until July 2021. Their number is a
+    year's graduates (assumption: all still in Jilin); they are not counted in `graduates_retained`.
+    """
+    age = store.age_years.astype(np.int16)
+    eligible = (store.region < N_UNITS) & (store.edu >= Edu.COLLEGE) & (store.status != Status.STUDENT)
+    eligible &= (age >= 20) & (age <= 30)
+    weight = np.where(eligible, 1.0 / (1.0 + np.abs(age - 23.0)) ** 2, 0.0)
+    per_year = (
+        params["education.he_graduates_per_year"]
+        + data.graduates["jilin_master_graduates_2018"]
+        + data.graduates["jilin_phd_graduates_2018"]
+    )
+    chosen = weighted_choice_exact(weight, int(round(per_year / scale)), rng)
+    store.graduation_month[chosen] = JULY_2020

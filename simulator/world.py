@@ -51,23 +51,35 @@ def haversine_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def distance_matrix_km(data: CalibrationData, params: Parameters) -> np.ndarray:
-    """Distances between all regions (km). Outside regions with cities in DATA.md 10 use their mean position;
-    Central and West, which have none, use an assumed distance from every unit."""
-    points = np.full((N_REGIONS, 2), np.nan)
-    points[:N_UNITS] = data.unit_lat_lon
-    for k, region in enumerate(OUTSIDE):
-        places = data.places[data.places["outside_region"] == region]
-        if len(places):
-            points[N_UNITS + k] = places[["lat", "lon"]].to_numpy(dtype=float).mean(axis=0)
+    """Distances between all regions (km).
+
+    Between units: great-circle distances of their centres. To an outside region with cities in DATA.md
+    10 (the rest of the Northeast: Shenyang, Harbin; the East: Beijing ... Shenzhen): the mean of the
+    distances to its cities (not the distance to their mean position, which for Shenyang and Harbin would
+    lie next to Changchun). Central and West, which have no city there, use an assumed distance.
+    """
+    units = data.unit_lat_lon
+    places = {
+        r: data.places[data.places["outside_region"] == r][["lat", "lon"]].to_numpy(dtype=float) for r in OUTSIDE
+    }
     dist = np.zeros((N_REGIONS, N_REGIONS))
-    known = ~np.isnan(points[:, 0])
-    dist[np.ix_(known, known)] = haversine_km(points[known], points[known])
+    dist[:N_UNITS, :N_UNITS] = haversine_km(units, units)
     for k, region in enumerate(OUTSIDE):
         r = N_UNITS + k
-        if not known[r]:
-            d = params[f"migration.distance_km.{region}"]
-            dist[r, :] = dist[:, r] = d
-            dist[r, r] = 0.0
+        if len(places[region]):
+            dist[:N_UNITS, r] = dist[r, :N_UNITS] = haversine_km(units, places[region]).mean(axis=1)
+        else:
+            dist[:N_UNITS, r] = dist[r, :N_UNITS] = params[f"migration.distance_km.{region}"]
+    for i, a_region in enumerate(OUTSIDE):
+        for j, b_region in enumerate(OUTSIDE):
+            if i == j:
+                continue
+            a, b = places[a_region], places[b_region]
+            if len(a) and len(b):
+                d = haversine_km(a, b).mean()
+            else:  # via Jilin: the larger of the two regions' distances from the province, as a floor
+                d = max(dist[N_UNITS + i, :N_UNITS].mean(), dist[N_UNITS + j, :N_UNITS].mean())
+            dist[N_UNITS + i, N_UNITS + j] = d
     return dist
 
 

@@ -72,15 +72,15 @@ def test_age_in_years_follows_age_in_months(small_model):
         np.testing.assert_array_equal(persons.age_years, persons.age_months // 12)
 
 
-def test_annual_births_and_deaths_near_their_2019_levels(small_model, parameters):
+def test_annual_births_and_deaths_near_their_2019_levels(small_model, calibration):
     model = small_model(scale=200)
     births = deaths = 0
     for _, flows in run_months(model, 12):
         births += int(flows.births[:11].sum()) * 200
         deaths += int(flows.deaths[:11].sum()) * 200
     # the mortality and fertility levels are scaled so the census population has the 2019 numbers
-    assert births == pytest.approx(parameters["demography.births_per_year_target"], rel=0.15)
-    assert deaths == pytest.approx(parameters["demography.deaths_per_year_target"], rel=0.15)
+    assert births == pytest.approx(vital_2019(calibration)["births"], rel=0.15)
+    assert deaths == pytest.approx(vital_2019(calibration)["deaths"], rel=0.15)
 
 
 def test_only_women_of_fertile_age_give_birth(small_model):
@@ -169,3 +169,9 @@ def test_statutory_retirement(small_model):
     assert np.mean(store.status[farmers_60] == Status.EMPLOYED) > 0.8
     younger = np.arange(200, 400)[alive[200:]]
     assert np.all(store.status[younger] == Status.EMPLOYED)
+
+
+def vital_2019(calibration) -> dict[str, float]:
+    """Births and deaths of 2019 from calibration/vital_statistics.csv."""
+    row = calibration.vital[calibration.vital["year"] == 2019].iloc[0]
+    return {"births": float(row["births"]), "deaths": float(row["deaths"])}

@@ -10,6 +10,7 @@ import pytest
 from simulator import migration
 from simulator.codes import N_REGIONS, N_UNITS, REGION_INDEX, Status
 from simulator.flows import MonthFlows
+from simulator.policy import PolicySet
 from simulator.population import PersonStore
 from simulator.rng import stream
 
@@ -43,7 +44,7 @@ def test_relocate_keeps_the_accounts_and_ends_jobs():
         months_since_move=np.int16(50),
     )
     flows = MonthFlows()
-    world = SimpleNamespace(firm_employment=np.full(8, 10, dtype=np.int64))
+    world = SimpleNamespace(firm_employment=np.full(8, 10, dtype=np.int64), policy=PolicySet(), scale=1)
     migration.relocate(store, np.arange(len(plan)), destination, world, flows)
     # firm 7 loses its three employed movers from its employment count
     assert world.firm_employment[7] == 10 - 3

@@ -126,8 +126,8 @@ def test_to_frame_is_tidy(recorded):
 
 @pytest.mark.parametrize(
     ("month", "expected"),
-    [(0, -1), (7, -1), (8, 8), (9, 8), (19, 8), (20, 20), (31, 20), (32, 32)],
+    [(0, -4), (7, -4), (8, 8), (9, 8), (19, 8), (20, 20), (31, 20), (32, 32)],
 )
 def test_last_graduation_month(month, expected):
-    # model month 8 is 2021-07, 20 is 2022-07
+    # model month 8 is 2021-07, 20 is 2022-07; -4 is July 2020, before census day
     assert last_graduation_month(month) == expected
