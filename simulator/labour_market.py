@@ -1,12 +1,13 @@
 """Labour market: separations, vacancies, matching within each unit, wages (ODD submodel 4).
 
 Firms want to employ their target workforce (their census-day employment, shifted by policy levers such
-as industrial parks); the gap is their vacancies, of which at most `labour.max_vacancy_rate` of the target
-are open in a month (hiring takes time). Within each unit, the unemployed and the vacancies meet
-through a matching function M = A U^0.5 V^0.5 (capped by U and V); matched seekers are hired by firms in
-proportion to their vacancies. Wages follow the firm's wage level (the unit's average wage times the
-firm's productivity, growing at `labour.wage_growth_per_year`), the worker's education and human capital.
-Outside the province no firms are simulated: the unemployed there find work at a fixed monthly rate.
+as industrial parks); the gap is their vacancies. Each month a firm moves its target a share
+`labour.target_adjustment_per_month` of the way to its actual workforce, so posts it cannot fill lapse.
+Within each unit, the unemployed and the vacancies meet through a matching function M = A U^0.5 V^0.5
+(capped by U and V); matched seekers are hired by firms in proportion to their vacancies. Wages follow the
+firm's wage level (the unit's average wage times the firm's productivity, growing at
+`labour.wage_growth_per_year`), the worker's education and human capital. Outside the province no firms
+are simulated: the unemployed there find work at a fixed monthly rate.
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def end_jobs(persons: PersonStore, idx: np.ndarray, world: World, status: int) -
     persons.wage_yuan_month[idx] = 0.0
 
 
+def _adjust_targets(world: World) -> None:
+    """Firms revise the workforce they aim at towards the one they have (partial adjustment): a firm that
+    cannot fill posts gives them up over time, so its vacancies reflect recent losses and new demand."""
+    rate = world.params["labour.target_adjustment_per_month"]
+    for firm, employed in zip(world.firms, world.firm_employment, strict=True):
+        firm.target_employment += rate * (employed - firm.target_employment)
+
+
 def _grow_wages(world: World) -> None:
     growth = (1.0 + world.params["labour.wage_growth_per_year"]) ** (1.0 / 12.0)
     for city in world.cities:
@@ -77,10 +86,10 @@ def _match_inside(
     persons: PersonStore, world: World, rng: np.random.Generator, seekers: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Match seekers and vacancies in each unit; return employed and unemployed persons by unit after it."""
+    _adjust_targets(world)
     firms = world.firm_arrays()
     employment = world.firm_employment
-    cap = np.ceil(world.params["labour.max_vacancy_rate"] * firms["target"])
-    vacancies = np.clip(np.round(firms["target"]) - employment, 0, cap).astype(np.int64)
+    vacancies = np.maximum(np.round(firms["target"]) - employment, 0).astype(np.int64)
     for firm, count, vac in zip(world.firms, employment, vacancies, strict=True):
         firm.employment, firm.vacancies = int(count), int(vac)
     seekers = seekers[np.argsort(persons.region[seekers], kind="stable")]
