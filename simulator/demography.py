@@ -77,7 +77,7 @@ def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows:
     cell = persons.age_years.view(np.uint8) * np.uint8(2)  # ages stay below 128, so cells below 256
     cell += persons.sex.view(np.uint8)
     q = world.mortality_monthly_by_cell[cell]
-    idx = np.flatnonzero(rng.random(persons.n, dtype=np.float32) < q)
+    idx = np.flatnonzero(world.uniforms("deaths", persons.n) < q)
     idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
     end_jobs(persons, idx, world, Status.DEAD)

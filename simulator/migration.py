@@ -58,7 +58,7 @@ def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np
     their age allows without life events, and for everyone with a life event.
     """
     p = world.params
-    draws = rng.random(persons.n, dtype=np.float32)
+    draws = world.uniforms("migration", persons.n)
     recent_move = np.float32(p["migration.recent_move_multiplier"])
     graduated = fresh_graduates(persons.graduation_month, world.month)
     special = graduated | (persons.events != 0)
@@ -95,7 +95,7 @@ def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray
     wage = world.wage_level()
     employment = np.log(np.clip(1.0 - world.unemployment(), 0.01, 1.0))
     region_term = p["migration.beta_income"] * np.log(wage) + p["migration.beta_employment"] * employment
-    u = np.repeat((region_term + world.amenity())[None, :], idx.size, axis=0)
+    u = np.repeat((region_term + world.amenity()).astype(np.float32)[None, :], idx.size, axis=0)
     benefit = world.policy.benefit_value_yuan(persons, idx, world)
     if not np.isscalar(benefit):
         annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
@@ -154,16 +154,32 @@ def _followers(
         dependants = np.flatnonzero(dependant_age)
         ok = (persons.status[dependants] != Status.DEAD) & (persons.months_since_move[dependants] > 0)
         dependants = dependants[ok]
-        dependants = dependants[np.argsort(persons.region[dependants], kind="stable")]
-        bounds = np.searchsorted(persons.region[dependants], np.arange(N_REGIONS + 1))
+        their_region = persons.region[dependants]
+        per_region = np.bincount(their_region, minlength=N_REGIONS)
         take_src, take_dst = source[leading], destination[leading]
         chosen, chosen_dst = [], []
         for r in np.unique(take_src):
             wanted = take_dst[take_src == r]
-            pool = dependants[bounds[r] : bounds[r + 1]]
-            k = min(wanted.size, pool.size)
-            chosen.append(rng.choice(pool, size=k, replace=False))
+            k = min(wanted.size, int(per_region[r]))
+            chosen.append(dependants[_positions_of(their_region, int(r), k, int(per_region[r]), rng)])
             chosen_dst.append(wanted[:k])
         if chosen:
             idx = np.concatenate(chosen)
             relocate(persons, idx, np.concatenate(chosen_dst).astype(np.int8), world, flows)
+
+
+def _positions_of(values: np.ndarray, r: int, k: int, count: int, rng: np.random.Generator) -> np.ndarray:
+    """`k` distinct positions i with values[i] == r, uniformly at random (`count` such positions exist).
+
+    Random positions are drawn (about three times as many as needed at r's share) and those holding r
+    kept, which avoids a pass over `values` when r is common; otherwise the positions are listed.
+    """
+    if k == 0:
+        return np.empty(0, dtype=np.int64)
+    draws = int(3 * k * values.size / count) + 32
+    if draws < values.size // 16:
+        found = rng.integers(0, values.size, size=draws)
+        found = np.unique(found[values[found] == r])
+        if found.size >= k:
+            return rng.permutation(found)[:k]
+    return rng.choice(np.flatnonzero(values == r), size=k, replace=False)

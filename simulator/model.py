@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import mesa
 import numpy as np
@@ -22,7 +23,7 @@ from simulator.levers import build_levers
 from simulator.policy import PolicySet
 from simulator.population import PersonStore
 from simulator.recording import Recorder
-from simulator.rng import stream
+from simulator.rng import PER_SLOT, slot_uniforms_start, stream
 from simulator.schema import Levers
 from simulator.synthesis import synthesize
 from simulator.world import World, date_to_month, distance_matrix_km, month_to_date
@@ -84,9 +85,11 @@ class TalentFlowModel(mesa.Model):
         self.world.mortality_monthly_by_cell = demography.mortality_by_cell(self.world)
         self.world.fertility_monthly = demography.fertility_table(self.world)
         self.world.migration_hazard = migration.hazard_table(self.world)
-        self.world.log_distance = np.log1p(self.world.distance_km / 100.0)
+        self.world.log_distance = np.log1p(self.world.distance_km / 100.0).astype(np.float32)
         labour_market.normalise_firm_wages(self.persons, self.world)
         self.recorder = Recorder(self.months, self.scale, self.data.plan_targets)
+        self.world.seed = self.seed_value
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-uniforms")
         self.timings: dict[str, float] = {name: 0.0 for name, _ in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started
         self.timings["recording"] = 0.0
@@ -138,6 +141,13 @@ class TalentFlowModel(mesa.Model):
     def step(self) -> None:
         """Simulate one month."""
         world, persons = self.world, self.persons
+        # the per-slot uniforms of deaths and migration are drawn in a background thread meanwhile (numpy
+        # releases the GIL); they depend only on the seed, the month and the number of slots
+        world.month_start_slots = persons.n
+        world.prefetched = {
+            process: self._background.submit(slot_uniforms_start, self.seed_value, process, world.month, persons.n)
+            for process in PER_SLOT
+        }
         t0 = time.perf_counter()
         labour_market.set_wages(persons, world)
         self.recorder.record_stocks(persons, world, world.month)
@@ -153,6 +163,7 @@ class TalentFlowModel(mesa.Model):
         world.month += 1
         if world.month >= self.months:
             self.running = False
+            self._background.shutdown(wait=True)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Simulate every month to the end, calling `progress(done, total)` after each."""

@@ -14,6 +14,7 @@ import numpy as np
 from simulator.agents import City, Firm
 from simulator.codes import N_REGIONS, N_UNITS, OUTSIDE, Edu
 from simulator.data import CalibrationData, Parameters
+from simulator.rng import slot_uniforms
 
 CENSUS_YEAR, CENSUS_MONTH = 2020, 11
 #: Relative wage by education level (senior secondary = 1): an assumption shared by wages and migration.
@@ -95,6 +96,9 @@ class World:
     distance_km: np.ndarray
     log_distance: np.ndarray = field(default_factory=lambda: np.zeros((15, 15)))  # log(1 + km / 100)
     month: int = 0
+    seed: int = 0
+    month_start_slots: int = 0  # persons.n at the start of the month (for the per-slot uniforms)
+    prefetched: dict[str, Any] = field(default_factory=dict)  # process -> Future of its per-slot uniforms
     policy: Any = None  # a simulator.policy.PolicySet (typed loosely to keep imports one-way)
     mortality_monthly: np.ndarray = field(default_factory=lambda: np.zeros((105, 2), dtype=np.float32))
     mortality_monthly_by_cell: np.ndarray = field(default_factory=lambda: np.zeros(256, dtype=np.float32))
@@ -102,6 +106,12 @@ class World:
     migration_hazard: np.ndarray = field(default_factory=lambda: np.zeros(128, dtype=np.float32))
     firm_employment: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # persons per firm
     firm_wage_bill_yuan: np.ndarray = field(default_factory=lambda: np.zeros(0))  # monthly, per firm
+
+    def uniforms(self, process: str, n: int) -> np.ndarray:
+        """One uniform per person slot for `process` this month (see `simulator.rng.slot_uniforms`)."""
+        future = self.prefetched.pop(process, None)
+        ahead = future.result() if future is not None else None
+        return slot_uniforms(self.seed, process, self.month, self.month_start_slots, n, ahead)
 
     @property
     def date(self) -> str:
