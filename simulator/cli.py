@@ -145,13 +145,8 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     started = time.perf_counter()
-    model = TalentFlowModel(
-        scale=scale,
-        seed=seed,
-        end=end,
-        parameters=parameters.with_overrides(scenario.parameters),
-        levers=scenario.levers,
-        data=data,
+    model = TalentFlowModel.from_scenario(
+        scenario, scale=scale, seed=seed, end=end, parameters=parameters, data=data
     )
     model.run(progress=_progress(args.quiet))
     elapsed = time.perf_counter() - started

@@ -52,11 +52,6 @@ N_REGIONS = len(REGIONS)
 REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGIONS)}
 
 
-def is_inside(region: np.ndarray) -> np.ndarray:
-    """Return a boolean mask: which region codes are census units of Jilin."""
-    return region < N_UNITS
-
-
 #: Sectors of the plan's industrial system (吉林 "一主六双" key industries plus the rest of the economy).
 SECTORS: tuple[str, ...] = (
     "agriculture",

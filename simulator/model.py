@@ -16,7 +16,7 @@ import numpy as np
 
 from simulator import demography, education, labour_market, migration, policy, skills
 from simulator.agents import City, Firm
-from simulator.codes import N_SECTORS, N_UNITS, OUTSIDE, REGIONS, UNITS, Status
+from simulator.codes import N_SECTORS, N_UNITS, REGIONS, Status
 from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
 from simulator.flows import MonthFlows
 from simulator.levers import build_levers
@@ -24,6 +24,7 @@ from simulator.policy import PolicySet
 from simulator.population import PersonStore
 from simulator.recording import Recorder
 from simulator.rng import PER_SLOT, slot_uniforms_start, stream
+from simulator.scenario import Scenario
 from simulator.schema import Levers
 from simulator.synthesis import synthesize
 from simulator.world import World, date_to_month, distance_matrix_km, month_to_date
@@ -93,6 +94,28 @@ class TalentFlowModel(mesa.Model):
         self.timings: dict[str, float] = {name: 0.0 for name, _ in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started
         self.timings["recording"] = 0.0
+
+    @classmethod
+    def from_scenario(
+        cls,
+        scenario: Scenario,
+        *,
+        scale: int,
+        seed: int,
+        end: str,
+        parameters: Parameters | None = None,
+        data: CalibrationData | None = None,
+    ) -> TalentFlowModel:
+        """A model of a validated scenario: its parameter overrides applied, its levers in force."""
+        base = parameters or load_parameters()
+        return cls(
+            scale=scale,
+            seed=seed,
+            end=end,
+            parameters=base.with_overrides(scenario.parameters),
+            levers=scenario.levers,
+            data=data,
+        )
 
     @property
     def month(self) -> int:
@@ -171,6 +194,3 @@ class TalentFlowModel(mesa.Model):
             self.step()
             if progress is not None:
                 progress(self.world.month, self.months)
-
-
-__all__ = ["TalentFlowModel", "SCHEDULE", "UNITS", "OUTSIDE"]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from simulator.agents import City, Firm
-from simulator.codes import N_REGIONS, N_UNITS, OUTSIDE, Edu
+from simulator.codes import N_REGIONS, N_UNITS, OUTSIDE
 from simulator.data import CalibrationData, Parameters
 from simulator.rng import slot_uniforms
 
@@ -143,8 +143,3 @@ class World:
             "wage_level": np.array([f.wage_level_yuan_month for f in self.firms], dtype=np.float32),
             "target": np.array([f.target_employment for f in self.firms], dtype=float),
         }
-
-
-def is_tertiary(edu: np.ndarray) -> np.ndarray:
-    """Whether an education level is tertiary (college or above)."""
-    return edu >= Edu.COLLEGE

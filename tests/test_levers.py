@@ -27,13 +27,8 @@ PARAMETERS = load_parameters()
 
 
 def build(scenario: Scenario, scale: int, seed: int, end: str) -> TalentFlowModel:
-    return TalentFlowModel(
-        scale=scale,
-        seed=seed,
-        end=end,
-        parameters=PARAMETERS.with_overrides(scenario.parameters),
-        levers=scenario.levers,
-        data=DATA,
+    return TalentFlowModel.from_scenario(
+        scenario, scale=scale, seed=seed, end=end, parameters=PARAMETERS, data=DATA
     )
 
 
