@@ -205,6 +205,13 @@ def summary_table(frame: pd.DataFrame) -> str:
     for name, attainment, fmt in SUMMARY_TARGETS:
         value, share = province.at[last, name], province.at[last, attainment]
         lines.append(f"{name:34s}{fmt.format(value):>16s}{share:>16.1%}")
+    spending = [c for c in province.columns if c.startswith("policy_spending_yuan.")]
+    if spending:
+        lines.append(f"{'policy spending, million yuan':34s}{'total':>16s}{'per year':>16s}")
+        for name in sorted(spending, key=lambda c: -province[c].sum()):
+            total = province[name].sum() / 1e6
+            label = name.split(".", 1)[1][:33]
+            lines.append(f"{label:34s}{total:>16,.1f}{total / years:>16,.1f}")
     return "\n".join(lines)
 
 
