@@ -97,7 +97,10 @@ def _match_inside(
     efficiency = world.params["labour.matching_efficiency"]
     employed = np.bincount(firms["unit"], weights=employment, minlength=N_REGIONS)
     unemployed = np.zeros(N_REGIONS)
+    # a stream per unit, so that what happens in one unit does not shift the draws of another
+    unit_rngs = rng.spawn(N_UNITS)
     for unit in range(N_UNITS):
+        rng = unit_rngs[unit]
         local = seekers[bounds[unit] : bounds[unit + 1]]
         unemployed[unit] = local.size
         firm_ids = np.flatnonzero((firms["unit"] == unit) & (vacancies > 0))
