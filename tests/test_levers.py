@@ -91,7 +91,7 @@ def test_common_random_numbers_identical_until_the_first_differing_lever(name: s
 
 def test_graduate_subsidy_retains_more_graduates():
     gains = []
-    for seed in (1, 2):
+    for seed in (1, 2, 3):
         _, base = run("baseline", 100, seed, "2023-12")
         _, subsidy = run("graduate_subsidy", 100, seed, "2023-12")
         after = series(base, "graduates_retained").index >= "2021-08"
