@@ -86,7 +86,13 @@ class PersonStore:
         # creating an attribute that would hide the column once the store grows.
         if name in FIELDS:
             column = self._columns[name]
-            if value is not column[: self.n]:
+            is_the_column = (
+                isinstance(value, np.ndarray)
+                and value.shape == (self.n,)
+                and value.ctypes.data == column.ctypes.data
+                and value.strides == column.strides
+            )
+            if not is_the_column:  # an in-place update needs no copy
                 column[: self.n] = value
             return
         super().__setattr__(name, value)
