@@ -66,6 +66,10 @@ class LeverBase:
         left = self.budget_yuan - self.spent_yuan - self.committed_yuan
         return int(max(min(wanted, left // yuan_each), 0))
 
+    def release(self, yuan: float) -> None:
+        """`yuan` (real yuan) of granted benefits no longer to be paid by a later month: paid now or forfeited."""
+        self.committed_yuan = max(self.committed_yuan - yuan, 0.0)
+
     def charge(self, flows: MonthFlows, yuan: float) -> None:
         """Count `yuan` (real yuan) as spent this month."""
         if yuan:
@@ -78,9 +82,9 @@ class LeverBase:
         persons.benefit_paid_yuan[idx] += np.float32(yuan_each)
         self.charge(flows, idx.size * yuan_each * self.scale)
 
-    def monthly_quota(self, per_year: float, rng: np.random.Generator) -> int:
-        """Simulated persons to treat this month for `per_year` real persons a year."""
-        expected = per_year / 12.0 / self.scale + self._carry
+    def quota(self, real_persons: float) -> int:
+        """Simulated persons standing for `real_persons` this time, the fraction carried to the next time."""
+        expected = real_persons / self.scale + self._carry
         count = int(expected)
         self._carry = expected - count
         return count
@@ -108,7 +112,7 @@ class TalentClasses(LeverBase):
 
     def classify(self, persons: PersonStore, world: World, rng: np.random.Generator) -> None:
         """Classify this month's share of the year's talents, best human capital first."""
-        count = self.monthly_quota(self.config.classified_per_year, rng)
+        count = self.quota(self.config.classified_per_year / 12.0)
         if count == 0:
             return
         pool = np.flatnonzero(persons.tier >= Tier.HIGH_SKILL)
@@ -119,10 +123,10 @@ class TalentClasses(LeverBase):
         best = pool[np.argsort(-persons.human_capital[pool], kind="stable")[:count]]
         shares = self.config.class_shares_pct
         uplift = self.config.wage_uplift_pct
-        cuts = np.cumsum([shares.A, shares.B, shares.C, shares.D, shares.E]) / 100.0
+        cuts = np.cumsum(shares.values()) / 100.0
         rank = (np.arange(count) + 0.5) / count
         klass = np.searchsorted(cuts, rank)
-        pct = np.array([uplift.A, uplift.B, uplift.C, uplift.D, uplift.E])[np.minimum(klass, 4)] / 100.0
+        pct = uplift.values()[np.minimum(klass, 4)] / 100.0
         allowance = (persons.wage_yuan_month[best] * pct).astype(np.float32)
         months = self.config.months
         n = self.affordable_count(float(allowance.mean()) * months * self.scale, best.size)
@@ -134,8 +138,8 @@ class TalentClasses(LeverBase):
         eligible = (persons.tier[idx] >= Tier.HIGH_SKILL) & (persons.benefit_lever[idx] < 0)
         stock = world.data.province["high_skill_talent"] + world.data.province["professional_technical_talent"]
         chance = min(self.config.classified_per_year / stock, 1.0)
-        s, u = self.config.class_shares_pct, self.config.wage_uplift_pct
-        mean_pct = (s.A * u.A + s.B * u.B + s.C * u.C + s.D * u.D + s.E * u.E) / 100.0 / 100.0
+        shares, uplift = self.config.class_shares_pct.values(), self.config.wage_uplift_pct.values()
+        mean_pct = float(shares @ uplift) / 100.0 / 100.0
         wage = world.wage_level()[:N_UNITS].mean()
         value = np.where(eligible, chance * mean_pct * wage * self.config.months, 0.0)
         inside = np.arange(N_REGIONS) < N_UNITS
@@ -194,7 +198,7 @@ class HighEndSubsidy(LeverBase):
         self.units = _unit_mask(config.units)
         self.min_level = {"bachelor": Edu.BACHELOR, "master": Edu.MASTER, "phd": Edu.PHD}[config.min_education]
         self.recipients = np.empty(0, dtype=np.int64)
-        self.pending_yuan = 0.0
+        self.pending = np.empty(0, dtype=np.int64)  # granted this month, paid by `spend`
 
     def _eligible(self, persons: PersonStore, idx: np.ndarray) -> np.ndarray:
         ok = (persons.tier[idx] == Tier.PROFESSIONAL) & (persons.edu[idx] >= self.min_level)
@@ -206,16 +210,16 @@ class HighEndSubsidy(LeverBase):
         room = self.yearly_room(world.month, self.config.persons_per_year)
         chosen = chosen[: max(int(room / self.scale), 0)]
         chosen = chosen[: self.affordable_count(self.config.one_off_yuan * self.scale, chosen.size)]
-        if chosen.size:
-            self.recipients = np.concatenate([self.recipients, chosen])
-            persons.benefit_paid_yuan[chosen] += np.float32(self.config.one_off_yuan)
-            self._year_count += chosen.size * self.scale
-            self.pending_yuan += self.config.one_off_yuan * chosen.size * self.scale
+        self.recipients = np.concatenate([self.recipients, chosen])
+        self.pending = np.concatenate([self.pending, chosen])
+        self.committed_yuan += self.config.one_off_yuan * chosen.size * self.scale
+        self._year_count += chosen.size * self.scale
 
     def spend(self, persons: PersonStore, world: World, flows: MonthFlows) -> None:
-        """Charge the one-offs paid this month."""
-        self.charge(flows, self.pending_yuan)
-        self.pending_yuan = 0.0
+        """Pay the one-offs granted this month."""
+        self.release(self.config.one_off_yuan * self.pending.size * self.scale)
+        self.pay_persons(persons, self.pending, self.config.one_off_yuan, flows)
+        self.pending = self.pending[:0]
 
     def prospective_value(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
         """Eligible persons value the one-off at every eligible unit."""
@@ -245,7 +249,7 @@ class VocationalTraining(LeverBase):
         self, persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows
     ) -> np.ndarray:
         """Trainees of this month, drawn at random among the eligible, within the budget."""
-        count = self.monthly_quota(self.config.trainees_per_year, rng)
+        count = self.quota(self.config.trainees_per_year / 12.0)
         count = self.affordable_count(self.config.subsidy_yuan_per_trainee * self.scale, count)
         if count == 0:
             return np.empty(0, dtype=np.int64)
@@ -328,7 +332,7 @@ class IndustryEducation(LeverBase):
     ) -> np.ndarray:
         """Apprentices of this month: young workers of flagged firms, trained (and tested, see skills)."""
         flagged = self._flag(world)
-        count = self.monthly_quota(self.config.apprentices_per_year, rng)
+        count = self.quota(self.config.apprentices_per_year / 12.0)
         count = self.affordable_count(self.config.subsidy_yuan_per_apprentice * self.scale, count)
         workers = np.flatnonzero(persons.employer >= 0)
         workers = workers[flagged[persons.employer[workers]]]
@@ -353,9 +357,7 @@ class TechnicalSchools(LeverBase):
     ) -> np.ndarray:
         """Junior-secondary leavers in Jilin who take the extra places this July (fractions carried)."""
         inside = leavers[persons.region[leavers] < N_UNITS]
-        expected = self.config.extra_enrolment_per_year / self.scale + self._carry
-        count = int(expected)
-        self._carry = expected - count
+        count = self.quota(self.config.extra_enrolment_per_year)
         count = self.affordable_count(self.config.cost_yuan_per_student_year * 3 * self.scale, count)
         chosen = np.sort(rng.choice(inside, size=min(count, inside.size), replace=False))
         self.committed_yuan += chosen.size * self.config.cost_yuan_per_student_year * 3 * self.scale
@@ -366,8 +368,7 @@ class TechnicalSchools(LeverBase):
         if calendar_month(world.month) != 7:
             return
         students = np.flatnonzero((persons.technical == self.index + 1) & (persons.status == Status.STUDENT))
-        yuan = students.size * self.config.cost_yuan_per_student_year * self.scale
-        self.committed_yuan = max(self.committed_yuan - yuan, 0.0)
+        self.release(students.size * self.config.cost_yuan_per_student_year * self.scale)
         self.pay_persons(persons, students, self.config.cost_yuan_per_student_year, flows)
 
 

@@ -107,7 +107,7 @@ class PolicySet:
             left = persons.benefit_months_left[holders] * persons.benefit_yuan_month[holders].astype(float)
             released = np.bincount(persons.benefit_lever[holders], weights=left, minlength=len(self.levers))
             for lever, yuan in zip(self.levers, released, strict=False):
-                lever.committed_yuan = max(lever.committed_yuan - float(yuan) * world.scale, 0.0)
+                lever.release(float(yuan) * world.scale)
         persons.benefit_months_left[idx] = 0
         persons.benefit_lever[idx] = -1
         persons.benefit_yuan_month[idx] = 0.0
@@ -124,7 +124,7 @@ class PolicySet:
         paid = np.bincount(persons.benefit_lever[due], weights=amount, minlength=len(self.levers))
         for lever, yuan in zip(self.levers, paid, strict=False):
             real = float(yuan) * world.scale
-            lever.committed_yuan = max(lever.committed_yuan - real, 0.0)
+            lever.release(real)
             lever.charge(flows, real)
         ended = due[persons.benefit_months_left[due] == 0]
         persons.benefit_lever[ended] = -1

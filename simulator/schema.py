@@ -11,6 +11,7 @@ from __future__ import annotations
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
@@ -108,7 +109,15 @@ class Lever(Strict):
         return self
 
 
-class ClassShares(Strict):
+class PerClass(Strict):
+    """A value for each talent class A-E."""
+
+    def values(self) -> np.ndarray:
+        """The five values in class order A-E."""
+        return np.array([self.A, self.B, self.C, self.D, self.E], dtype=float)
+
+
+class ClassShares(PerClass):
     """Shares of the classified talents in each class A-E (percent, summing to 100)."""
 
     A: float = setting(1.0, unit="%", ge=0, le=100, meaning="top talents (class A)")
@@ -119,13 +128,13 @@ class ClassShares(Strict):
 
     @model_validator(mode="after")
     def _sum(self) -> ClassShares:
-        total = self.A + self.B + self.C + self.D + self.E
+        total = float(self.values().sum())
         if abs(total - 100.0) > 0.01:
             raise ValueError(f"class shares must sum to 100 (got {total:g})")
         return self
 
 
-class ClassUplift(Strict):
+class ClassUplift(PerClass):
     """Monthly allowance of each class as a percentage of the talent's wage."""
 
     A: float = setting(20.0, unit="% of wage", ge=0, le=200, meaning="class A: two salary grades (2018-19 rules)")
