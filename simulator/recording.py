@@ -27,7 +27,7 @@ from simulator.codes import (
 )
 from simulator.flows import MonthFlows
 from simulator.population import PersonStore
-from simulator.world import World, month_to_date
+from simulator.world import World, calendar_month, month_to_date
 
 
 @dataclass(frozen=True)
@@ -332,6 +332,4 @@ class Recorder:
 
 def last_graduation_month(month: int) -> int:
     """Model month of the most recent July at or before `month` (July 2020 is -4)."""
-    from simulator.world import calendar_month
-
     return month - (calendar_month(month) - 7) % 12

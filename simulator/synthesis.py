@@ -33,6 +33,8 @@ from simulator.codes import (
     SCHOOLING_YEARS,
     SECTOR_CLASS,
     SECTOR_INDEX,
+    SECTORS,
+    UNITS,
     Edu,
     Status,
     Tier,
@@ -202,8 +204,6 @@ def census_targets(data: CalibrationData) -> CensusTargets:
 
 def unit_age_sex_table(data: CalibrationData, targets: CensusTargets) -> np.ndarray:
     """Expected persons by unit x single age x sex (floats), fitted by IPF to every known margin."""
-    from simulator.codes import UNITS
-
     share = targets.age_sex / targets.age_sex.sum()
     seed = targets.unit_population[:, None, None] * share[None, :, :]
     margins: list[tuple[tuple[int, ...], np.ndarray]] = [
@@ -540,8 +540,6 @@ def _assign_sectors(
     secondary = np.flatnonzero(sector == -1)
     for members, cls in ((secondary, 2), (tertiary, 3)):
         names = [i for i in range(N_SECTORS) if SECTOR_CLASS[i] == cls]
-        from simulator.codes import SECTORS
-
         w = np.array([params[f"synthesis.sector_share.{SECTORS[i]}"] for i in names])
         counts = round_to_total(w, members.size, rng)
         sector[rng.permutation(members)] = np.repeat(np.array(names, dtype=np.int8), counts)
