@@ -15,8 +15,8 @@ from typing import NoReturn
 import pandas as pd
 
 from simulator.data import DataError, load_calibration, load_parameters
-from simulator.model import TalentFlowModel
 from simulator.output import write_run
+from simulator.run import run_spec, spec_for
 from simulator.scenario import ScenarioError, check_end, load_scenario
 from simulator.world import date_to_month
 
@@ -144,23 +144,10 @@ def _run(args: argparse.Namespace) -> int:
             f"talentsim: note: {', '.join(late)} start(s) after {end} and will not act in this run",
             file=sys.stderr,
         )
+    spec = spec_for(scenario, scale=scale, seed=seed, end=end)
     started = time.perf_counter()
-    model = TalentFlowModel.from_scenario(
-        scenario, scale=scale, seed=seed, end=end, parameters=parameters, data=data
-    )
-    model.run(progress=_progress(args.quiet))
+    frame, manifest = run_spec(spec, progress=_progress(args.quiet), data=data, parameters=parameters)
     elapsed = time.perf_counter() - started
-    frame = model.recorder.to_frame(scenario.name, replicate=0, seed=seed)
-    manifest = {
-        "scenario": scenario.resolved(),
-        "seed": seed,
-        "scale": scale,
-        "start": "2020-11",
-        "end": end,
-        "persons_simulated": int(model.persons.n),
-        "data_file_hashes": data.file_hashes,
-        "timings_seconds": {**{k: round(v, 3) for k, v in model.timings.items()}, "total": round(elapsed, 3)},
-    }
     write_run(out, frame, manifest)
     print(summary_table(frame))
     print(f"wrote {out}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
