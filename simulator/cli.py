@@ -15,9 +15,13 @@ from typing import NoReturn
 import pandas as pd
 
 from simulator.data import DataError, load_calibration, load_parameters
+from simulator.experiments import commands as experiment_commands
+from simulator.experiments.resolved import load_resolved
+from simulator.experiments.store import StoreError
 from simulator.output import write_run
 from simulator.run import run_spec, spec_for
 from simulator.scenario import ScenarioError, check_end, load_scenario
+from simulator.state import StateError, peek_header
 from simulator.world import date_to_month
 
 DEFAULT_SCALE = 100
@@ -56,6 +60,20 @@ _scale = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _month(text: str) -> str:
+    try:
+        check_end(text, "--save-state", "")
+    except ScenarioError:
+        raise argparse.ArgumentTypeError(f"expected a month YYYY-MM from 2020-12 on (got {text!r})") from None
+    return text
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"expected a year YYYY (got {text!r})")
+    return int(text)
+
+
 def _end(text: str) -> str:
     try:
         check_end(text, "--end", "")
@@ -87,6 +105,33 @@ def build_parser() -> Parser:
     run.add_argument("--end", type=_end, default=None, help=f"last month YYYY-MM (default: {DEFAULT_END})")
     run.add_argument("--out", type=Path, default=None, help="output folder (default: outputs/<scenario name>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--save-state",
+        type=_month,
+        metavar="YYYY-MM",
+        help="save the model's state at the start of this month (with --state-file)",
+    )
+    run.add_argument("--state-file", type=Path, metavar="FILE", help="file --save-state writes")
+    run.add_argument("--from-state", type=Path, metavar="FILE", help="continue from a state saved by --save-state")
+    batch = commands.add_parser("batch", help="run an experiment: scenarios x samples x replicates, into a store")
+    batch.add_argument("experiment", help="experiment file (TOML), e.g. experiments/scenarios.toml")
+    batch.add_argument("--out", type=Path, default=None, help="store folder (default: outputs/<experiment name>)")
+    batch.add_argument(
+        "--workers", type=_scale, default=None, help="local worker processes (default: one per core)"
+    )
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler, tcp://HOST:PORT")
+    batch.add_argument("--resume", action="store_true", help="run only the runs missing from an existing store")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    compare = commands.add_parser("compare", help="paired differences of every scenario against a baseline")
+    compare.add_argument("store", type=Path, help="a store written by talentsim batch")
+    compare.add_argument("--baseline", required=True, help="name of the scenario to compare with")
+    compare.add_argument("--out", type=Path, default=None, help="write the differences (FILE.csv or .parquet)")
+    sensitivity = commands.add_parser("sensitivity", help="Sobol or Morris indices of a sampled store (SALib)")
+    sensitivity.add_argument("store", type=Path, help="a store of an experiment sampled with sobol or morris")
+    sensitivity.add_argument("--indicator", required=True, help="indicator name, e.g. population")
+    sensitivity.add_argument("--region", default="province", help="region (default: province)")
+    sensitivity.add_argument("--year", type=_year, default=None, help="year (default: the last)")
+    sensitivity.add_argument("--out", type=Path, default=None, help="write the indices (FILE.csv or .parquet)")
     return parser
 
 
@@ -94,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `talentsim` command."""
     try:
         args = build_parser().parse_args(argv)
+        if args.command != "run":
+            return getattr(experiment_commands, args.command)(args)
         return _run(args)
-    except (UsageError, ScenarioError, DataError) as exc:
+    except (UsageError, ScenarioError, DataError, StateError, StoreError) as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -127,11 +174,15 @@ def _progress(quiet: bool):  # noqa: ANN202
 
 
 def _run(args: argparse.Namespace) -> int:
+    if (args.save_state is None) != (args.state_file is None):
+        raise UsageError("talentsim run: --save-state YYYY-MM and --state-file FILE go together")
     parameters = load_parameters()
-    scenario = load_scenario(args.scenario, parameters)
-    scale = args.scale or scenario.run.get("scale", DEFAULT_SCALE)
-    seed = args.seed if args.seed is not None else scenario.run.get("seed", DEFAULT_SEED)
-    end = args.end or scenario.run.get("end", DEFAULT_END)
+    load = load_resolved if str(args.scenario).endswith(".json") else load_scenario
+    scenario = load(args.scenario, parameters)
+    saved = peek_header(args.from_state) if args.from_state is not None else {}
+    scale = args.scale or saved.get("scale") or scenario.run.get("scale", DEFAULT_SCALE)
+    seed = args.seed if args.seed is not None else saved.get("seed", scenario.run.get("seed", DEFAULT_SEED))
+    end = args.end or saved.get("end") or scenario.run.get("end", DEFAULT_END)
     out = args.out or Path("outputs") / scenario.name
     data = load_calibration()
     print(
@@ -145,6 +196,10 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     spec = spec_for(scenario, scale=scale, seed=seed, end=end)
+    if args.from_state is not None:
+        spec = spec.with_(start_state=str(args.from_state))
+    if args.save_state is not None:
+        spec = spec.with_(save_state=(args.save_state, str(args.state_file)))
     started = time.perf_counter()
     frame, manifest = run_spec(spec, progress=_progress(args.quiet), data=data, parameters=parameters)
     elapsed = time.perf_counter() - started
