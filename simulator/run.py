@@ -1,26 +1,29 @@
 """One run, as data: `RunSpec` says everything a run needs, `run_spec` builds the model, runs it and returns
-its indicators and manifest. `talentsim run` and the batch runner both call `run_spec`, in this process or
-in a worker process (a RunSpec pickles), and get the same rows for the same spec.
+its indicators and manifest. `talentsim run` (`run_command`) and the batch runner both call `run_spec`, in
+this process or in a worker process (a RunSpec pickles), and get the same rows for the same spec.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from simulator import state
-from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
-from simulator.scenario import Scenario
-from simulator.world import date_to_month, month_to_date
-
-DEFAULT_SCALE = 100
-DEFAULT_SEED = 1
-DEFAULT_END = "2025-12"
-START = "2020-11"
+from simulator.dates import START, date_to_month, month_to_date
+from simulator.inputs.calibration import CalibrationData, load_calibration
+from simulator.inputs.parameters import Parameters, load_parameters
+from simulator.model import TalentFlowModel, required_parameters
+from simulator.recording.output import claim_output, write_run
+from simulator.recording.summary import summary_table
+from simulator.scenario import Scenario, load_scenario
+from simulator.scenario.resolved import load_resolved
+from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED
 
 
 @dataclass(frozen=True)
@@ -75,21 +78,22 @@ def spec_for(
     )
 
 
-def build_model(spec: RunSpec, data: CalibrationData, parameters: Parameters) -> Any:
-    """The census-day model of `spec` (calibration `data`, `parameters` overridden by the spec's values)."""
-    from simulator.model import TalentFlowModel
-
+def build_model(
+    spec: RunSpec, data: CalibrationData | None = None, parameters: Parameters | None = None
+) -> TalentFlowModel:
+    """The census-day model of a spec (its scenario's levers in force, its parameter values applied)."""
+    base = parameters or load_parameters()
     return TalentFlowModel(
         scale=spec.scale,
         seed=spec.seed,
         end=spec.end,
-        parameters=parameters.with_overrides(spec.parameters),
+        parameters=base.with_overrides(spec.parameters),
         levers=spec.scenario.levers,
-        data=data,
+        data=data or load_calibration(),
     )
 
 
-def restore_model(blob: bytes, spec: RunSpec, data: CalibrationData, source: str = "state") -> Any:
+def restore_model(blob: bytes, spec: RunSpec, data: CalibrationData, source: str = "state") -> TalentFlowModel:
     """The model saved in state `blob`, checked to fit `spec` and given `spec`'s levers (simulator.state)."""
     model, header = state.loads(blob, data, source)
     state.check_fits(header, spec, source)
@@ -97,21 +101,13 @@ def restore_model(blob: bytes, spec: RunSpec, data: CalibrationData, source: str
     return model
 
 
-def advance(model: Any, month: int, progress: Callable[[int, int], None] | None = None) -> None:
-    """Simulate until the model is at the start of model month `month` (or has finished)."""
-    while model.running and model.month < month:
-        model.step()
-        if progress is not None:
-            progress(model.month, model.months)
-
-
 def state_at(
     spec: RunSpec, month: int, *, data: CalibrationData | None = None, parameters: Parameters | None = None
 ) -> bytes:
-    """The state of `spec`'s model at the start of model month `month` (its number of months: finished)."""
-    data = data or load_calibration()
-    model = build_model(spec, data, parameters or load_parameters())
-    advance(model, month)
+    """The saved state of `spec`'s model at the start of model month `month` (its number of months: the
+    finished run)."""
+    model = build_model(spec, data or load_calibration(), parameters)
+    model.run(until=month)
     return state.dumps(model, spec)
 
 
@@ -128,41 +124,52 @@ def run_spec(
 
     Args:
         spec: what to run. With `start_state`, the run continues from that saved state (same seed, scale,
-            end and parameters; levers equal until the state's month); with `save_state` = (YYYY-MM, file),
-            the model's state at the start of that month is written to the file (atomically) on the way.
+            end and parameter values; levers equal until the state's month); with `save_state` =
+            (YYYY-MM, file), the model's state at the start of that month is written to the file
+            (atomically) on the way. Either way the rows are those of an uninterrupted run.
         progress: called as progress(months done, months in all) after each month.
         data: calibration data (default: loaded from calibration/).
         parameters: the parameter table the spec's values override (default: calibration/parameters.csv).
         start_blob: the bytes of a state to continue from, instead of reading `spec.start_state`.
 
     Raises:
-        StateError: the state cannot be read or does not fit the spec, or the save month is not in the run.
+        StateError: the state cannot be read or does not fit the spec, or the save month is outside the run.
     """
     started = time.perf_counter()
+    if spec.save_state is not None:
+        state.check_target(spec.save_state[1])
     data = data or load_calibration()
-    base = parameters or load_parameters()
-    restored_from = None
+    continued = None
     if start_blob is not None or spec.start_state is not None:
         source = str(spec.start_state or "state")
         blob = start_blob if start_blob is not None else state.read_file(spec.start_state)
         model = restore_model(blob, spec, data, source)
-        restored_from = month_to_date(model.month)
+        continued = month_to_date(model.month)
     else:
-        model = build_model(spec, data, base)
+        model = build_model(spec, data, parameters)
     if spec.save_state is not None:
-        month_text, file = spec.save_state
-        month = date_to_month(month_text)
-        if not model.month <= month <= model.end_month:
-            first = month_to_date(model.month)
+        save_at, file = spec.save_state
+        month = date_to_month(save_at)
+        if not model.month <= month < model.months:
             raise state.StateError(
-                f"--save-state: expected a month from {first} to {spec.end} (got {month_text!r})"
+                f"--save-state: expected a month from {month_to_date(model.month)} to {spec.end} (got {save_at!r})"
             )
-        advance(model, month, progress)
+        model.run(progress=progress, until=month)
         state.write_file(file, state.dumps(model, spec))
     model.run(progress=progress)
     elapsed = time.perf_counter() - started
     frame = model.recorder.to_frame(spec.scenario.name, replicate=spec.replicate, seed=spec.seed)
-    manifest = {
+    manifest = manifest_of(spec, model, data, elapsed)
+    if continued is not None:
+        manifest["continued_from_state"] = {"file": spec.start_state, "month": continued}
+    if spec.save_state is not None:
+        manifest["saved_state"] = {"month": spec.save_state[0], "file": str(spec.save_state[1])}
+    return frame, manifest
+
+
+def manifest_of(spec: RunSpec, model: TalentFlowModel, data: CalibrationData, elapsed: float) -> dict[str, Any]:
+    """What a run's manifest records: the scenario as resolved, settings, parameters, data hashes, timings."""
+    return {
         "scenario": spec.scenario.resolved(),
         "seed": spec.seed,
         "scale": spec.scale,
@@ -174,8 +181,76 @@ def run_spec(
         "data_file_hashes": data.file_hashes,
         "timings_seconds": {**{k: round(v, 3) for k, v in model.timings.items()}, "total": round(elapsed, 3)},
     }
-    if restored_from is not None:
-        manifest["continued_from_state"] = {"file": spec.start_state, "month": restored_from}
-    if spec.save_state is not None:
-        manifest["saved_state"] = {"month": spec.save_state[0], "file": str(spec.save_state[1])}
-    return frame, manifest
+
+
+def progress_printer(quiet: bool) -> Callable[[int, int], None]:
+    """Progress on standard error: a bar on a terminal, one line a simulated year in a log."""
+    start = time.perf_counter()
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if quiet:
+            return
+        elapsed = time.perf_counter() - start
+        if not interactive:
+            if done % 12 == 0 or done == total:
+                print(f"  {done}/{total} months, {elapsed:.1f} s", file=sys.stderr, flush=True)
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} months, {elapsed:5.1f} s")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def run_command(
+    scenario: str,
+    *,
+    scale: int | None = None,
+    seed: int | None = None,
+    end: str | None = None,
+    out: Path | None = None,
+    quiet: bool = False,
+    save_state: tuple[str, Path] | None = None,
+    from_state: Path | None = None,
+) -> int:
+    """`talentsim run`: check every input and the output folder, simulate, write, print the summary.
+
+    A scenario ending in `.json` is a resolved scenario (a batch store's `scenarios/<name>.json`). With
+    `save_state` = (YYYY-MM, FILE) the model's state at the start of that month is saved to FILE; with
+    `from_state` the run continues from a saved state (scale, seed and end default to the state's).
+    """
+    parameters = load_parameters(required=required_parameters())
+    loaded = (load_resolved if str(scenario).endswith(".json") else load_scenario)(scenario, parameters)
+    saved = state.peek_header(from_state) if from_state is not None else {}
+    spec = spec_for(
+        loaded, scale=scale or saved.get("scale"), seed=seed if seed is not None else saved.get("seed"),
+        end=end or saved.get("end"),
+    )  # fmt: skip
+    if from_state is not None:
+        spec = spec.with_(start_state=str(from_state))
+    if save_state is not None:
+        spec = spec.with_(save_state=(save_state[0], str(save_state[1])))
+    destination = out or Path("outputs") / loaded.name
+    data = load_calibration()
+    with claim_output(destination):
+        print(
+            f"talentsim: {loaded.name} at scale {spec.scale} (1 simulated person per {spec.scale} residents), "
+            f"seed {spec.seed}, {START} to {spec.end}"
+        )
+        late = [lv.name for lv in loaded.levers.all() if date_to_month(lv.start) > date_to_month(spec.end)]
+        if late:
+            print(
+                f"talentsim: note: {', '.join(late)} start(s) after {spec.end} and will not act in this run",
+                file=sys.stderr,
+            )
+        started = time.perf_counter()
+        frame, manifest = run_spec(spec, progress=progress_printer(quiet), data=data, parameters=parameters)
+        elapsed = time.perf_counter() - started
+        write_run(destination, frame, manifest)
+    print(summary_table(frame))
+    print(f"wrote {destination}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
+    return 0

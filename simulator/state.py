@@ -25,11 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from simulator.data import CalibrationData
-from simulator.levers import build_levers
-from simulator.policy import PolicySet
+from simulator.dates import date_to_month, month_to_date
+from simulator.inputs.calibration import CalibrationData
+from simulator.levers import PolicySet, build_levers
 from simulator.provenance import code_version
-from simulator.world import month_to_date
 
 MAGIC = b"talentsim model state\n"
 FORMAT = 1
@@ -168,16 +167,26 @@ def loads(blob: bytes, data: CalibrationData, source: str = "state") -> tuple[An
     return model, header
 
 
-def write_file(path: str | Path, blob: bytes) -> None:
-    """Write a state file atomically (temporary file beside it, then rename). An existing file is replaced
-    only if it is a state itself."""
+def check_target(path: str | Path) -> None:
+    """Raise StateError unless a state may be written at `path`: a new file, or a state file (replaced)."""
     path = Path(path)
     if path.is_dir():
         raise StateError(f"{path}: is a directory, not a state file")
     if path.exists():
-        with open(path, "rb") as existing:
-            if existing.read(len(MAGIC)) != MAGIC:
-                raise StateError(f"{path}: exists and is not a talentsim model state; not replacing it")
+        try:
+            with open(path, "rb") as existing:
+                ours = existing.read(len(MAGIC)) == MAGIC
+        except OSError:
+            ours = False
+        if not ours:
+            raise StateError(f"{path}: exists and is not a talentsim model state; not replacing it")
+
+
+def write_file(path: str | Path, blob: bytes) -> None:
+    """Write a state file atomically (temporary file beside it, then rename). An existing file is replaced
+    only if it is a state itself."""
+    path = Path(path)
+    check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -227,8 +236,6 @@ def check_fits(header: dict[str, Any], spec: Any, source: str) -> None:
             f"{source}: saved by a run with other parameter values than {spec.scenario.name!r} "
             f"({header.get('parameters')} against {dict(sorted(spec.parameters.items()))})"
         )
-    from simulator.world import date_to_month
-
     month = date_to_month(header["month"])
     saved = {json.dumps(x, sort_keys=True) for x in header.get("levers", [])}
     wanted = {json.dumps(x, sort_keys=True) for x in _lever_table(spec.scenario.levers)}
@@ -245,8 +252,8 @@ def check_fits(header: dict[str, Any], spec: Any, source: str) -> None:
 def switch_levers(model: Any, levers: Any) -> None:
     """Give a restored model the levers of another scenario (see the module docstring): levers with the same
     kind, name and settings keep their state; lever numbers held by persons are renumbered."""
-    old = model.world.policy.levers
-    new = build_levers(levers, model.scale, model.end_month)
+    old = model.state.policy.levers
+    new = build_levers(levers, model.scale, model.context.last_month)
     key = {id(lv): json.dumps(lv.config.model_dump(mode="json"), sort_keys=True) + type(lv).__name__ for lv in old}
     by_key = {key[id(lv)]: lv for lv in old}
     renumber = np.full(len(old) + 1, -1, dtype=np.int64)  # old index -> new index (last: none)
@@ -267,9 +274,9 @@ def switch_levers(model: Any, levers: Any) -> None:
     if np.any(renumber[persons.technical[school] - 1] < 0):
         raise StateError("a technical-school place of a lever that is not in the new scenario is still held")
     persons.technical[school] = renumber[persons.technical[school] - 1] + 1
-    rng = model.world.policy.rng
-    model.world.policy = PolicySet(new)
-    model.world.policy.rng = rng
+    rng = model.state.policy.rng
+    model.state.policy = PolicySet(new)
+    model.state.policy.rng = rng
 
 
 def peek_header(path: str | Path) -> dict[str, Any]:

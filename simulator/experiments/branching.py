@@ -13,8 +13,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from simulator.dates import date_to_month
 from simulator.run import RunSpec
-from simulator.world import date_to_month
 
 
 @dataclass

@@ -8,14 +8,13 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from simulator.data import load_parameters
+from simulator.dates import date_to_month
 from simulator.experiments import runner
 from simulator.experiments.compare import COST_COLUMNS, compare_store, format_tables
 from simulator.experiments.sensitivity import format_table, sensitivity_store
 from simulator.experiments.spec import ExperimentError, load_experiment
 from simulator.experiments.store import check_store, open_store
 from simulator.experiments.tables import check_target, write_table
-from simulator.world import date_to_month
 
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls|ucx|ws|wss)://[^\s/]+:\d{1,5}/?$")
 EXIT_INTERRUPTED = 130
@@ -29,7 +28,7 @@ def batch(args: Namespace) -> int:
         raise ExperimentError(
             "--scheduler", "", f"expected an address like tcp://HOST:PORT (got {args.scheduler!r})"
         )
-    experiment = load_experiment(args.experiment, load_parameters())
+    experiment = load_experiment(args.experiment)
     out = args.out or Path("outputs") / experiment.name
     _, notes = check_store(out, experiment, args.resume)
     end = date_to_month(experiment.end)

@@ -157,6 +157,7 @@ def run_batch(
     if not todo:
         return result
     client.run(worker.warm_up)
+    progress.started = time.perf_counter()  # the time left counts runs, not the workers' start-up
     tag = uuid.uuid4().hex[:8]
     futures: dict[Any, RunSpec] = {}
     shared: dict[Any, list[Any]] = {}  # shared-state future -> its runs' futures not yet done

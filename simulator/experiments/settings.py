@@ -17,9 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulator import schema
-from simulator.data import Parameters
-from simulator.scenario import Scenario, _got, _num, _suggest
+from simulator.inputs.parameters import Parameters
+from simulator.scenario import Scenario, schema
+from simulator.scenario.errors import got as _got
+from simulator.scenario.errors import num as _num
+from simulator.scenario.errors import suggest as _suggest
 
 LEVER_PREFIX = "levers."
 

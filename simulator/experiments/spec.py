@@ -20,25 +20,18 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ValidationError, field_validator, model_validator
 
-from simulator import schema
-from simulator.data import Parameters, load_parameters
+from simulator.dates import date_to_month
 from simulator.experiments import sampling, settings
+from simulator.inputs.parameters import Parameters, load_parameters
 from simulator.run import RunSpec
-from simulator.scenario import (
-    PATTERN_HINTS,
-    SCENARIOS_DIR,
-    TYPE_HINTS,
-    Scenario,
-    ScenarioError,
-    _got,
-    _key_path,
-    _num,
-    _strip_tags,
-    _suggest,
-    load_scenario,
-)
-from simulator.schema import Month, Strict, setting
-from simulator.world import date_to_month
+from simulator.scenario import Scenario, ScenarioError, load_scenario, schema
+from simulator.scenario.errors import got as _got
+from simulator.scenario.errors import key_path as _key_path
+from simulator.scenario.errors import num as _num
+from simulator.scenario.errors import strip_tags as _strip_tags
+from simulator.scenario.errors import suggest as _suggest
+from simulator.scenario.loader import PATTERN_HINTS, SCENARIOS_DIR, TYPE_HINTS
+from simulator.scenario.schema import Month, Strict, setting
 
 #: Most runs an experiment may ask for, and most grid points.
 MAX_RUNS = 1_000_000

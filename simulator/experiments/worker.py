@@ -17,8 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
 from simulator.experiments.spec import scenario_hash
+from simulator.inputs.calibration import CalibrationData, load_calibration
+from simulator.inputs.parameters import Parameters, load_parameters
 from simulator.provenance import code_version
 from simulator.run import RunSpec, run_spec, state_at
 

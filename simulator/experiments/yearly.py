@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.recording import INDICATORS
+from simulator.recording.recorder import INDICATORS
 
 RUN = ["scenario", "sample", "replicate"]
 KEY = [*RUN, "indicator", "region", "year"]
