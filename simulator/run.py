@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import mesa
 import pandas as pd
 
 from simulator import state
@@ -108,7 +109,15 @@ def state_at(
     finished run)."""
     model = build_model(spec, data or load_calibration(), parameters)
     model.run(until=month)
-    return state.dumps(model, spec)
+    blob = state.dumps(model, spec)
+    release(model)
+    return blob
+
+
+def release(model: TalentFlowModel) -> None:
+    """Let a finished model be freed: Mesa's agent-id counters (a class attribute keyed by model) would keep
+    it, and its whole population, alive for the life of the process (a worker making hundreds of runs)."""
+    mesa.Agent._ids.pop(model, None)
 
 
 def run_spec(
@@ -160,6 +169,7 @@ def run_spec(
     elapsed = time.perf_counter() - started
     frame = model.recorder.to_frame(spec.scenario.name, replicate=spec.replicate, seed=spec.seed)
     manifest = manifest_of(spec, model, data, elapsed)
+    release(model)
     if continued is not None:
         manifest["continued_from_state"] = {"file": spec.start_state, "month": continued}
     if spec.save_state is not None:
@@ -234,6 +244,12 @@ def run_command(
         spec = spec.with_(start_state=str(from_state))
     if save_state is not None:
         spec = spec.with_(save_state=(save_state[0], str(save_state[1])))
+        first = saved.get("month", START)
+        if not date_to_month(first) <= date_to_month(save_state[0]) <= date_to_month(spec.end):
+            raise state.StateError(
+                f"--save-state: expected a month from {first} to {spec.end} (got {save_state[0]!r})"
+            )
+        state.check_target(save_state[1])
     destination = out or Path("outputs") / loaded.name
     data = load_calibration()
     with claim_output(destination):

@@ -239,8 +239,8 @@ def check_fits(header: dict[str, Any], spec: Any, source: str) -> None:
     month = date_to_month(header["month"])
     saved = {json.dumps(x, sort_keys=True) for x in header.get("levers", [])}
     wanted = {json.dumps(x, sort_keys=True) for x in _lever_table(spec.scenario.levers)}
-    for text in sorted(saved ^ wanted):
-        lever = json.loads(text)
+    differing = sorted((json.loads(text) for text in saved ^ wanted), key=lambda lv: (lv["start"], lv["name"]))
+    for lever in differing:
         if date_to_month(lever["start"]) < month:
             raise StateError(
                 f"{source}: saved at {header['month']} by scenario {header.get('scenario')!r}; lever "

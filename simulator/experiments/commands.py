@@ -30,7 +30,7 @@ def batch(args: Namespace) -> int:
         )
     experiment = load_experiment(args.experiment)
     out = args.out or Path("outputs") / experiment.name
-    _, notes = check_store(out, experiment, args.resume)
+    existing, notes = check_store(out, experiment, args.resume)
     end = date_to_month(experiment.end)
     for scenario in experiment.scenarios:
         late = [lv.name for lv in scenario.levers.all() if date_to_month(lv.start) > end]
@@ -38,14 +38,26 @@ def batch(args: Namespace) -> int:
             notes.append(
                 f"note: {scenario.name}: {', '.join(late)} start(s) after {experiment.end} and will not act"
             )
+    store = None
+    if existing is not None:
+        store, opened = open_store(out, experiment, args.resume)
+        notes += opened
+        total = len(experiment.runs())
+        if len(store.finished()) >= total:
+            for note in notes:
+                print(f"talentsim: {note}", file=sys.stderr)
+            print(f"nothing to run: all {total} runs of {experiment.name!r} are in {out}")
+            return 0
     try:
         client, cluster = runner.connect(args.workers, args.scheduler)
     except (OSError, TimeoutError) as exc:
+        if args.scheduler is None:
+            raise ExperimentError("talentsim batch", "", f"cannot start local workers ({exc})") from None
         raise ExperimentError("--scheduler", "", f"cannot connect to {args.scheduler} ({exc})") from None
-    store = None
     try:
-        store, opened = open_store(out, experiment, args.resume)
-        for note in notes + opened:
+        if store is None:
+            store, _ = open_store(out, experiment, args.resume)
+        for note in notes:
             print(f"talentsim: {note}", file=sys.stderr)
         runs = len(experiment.scenarios) * len(experiment.samples) * experiment.replicates
         samples = f" x {len(experiment.samples)} samples" if experiment.design is not None else ""
@@ -66,6 +78,8 @@ def batch(args: Namespace) -> int:
         return EXIT_INTERRUPTED
     if result.skipped:
         print(f"  {result.skipped} runs were already in the store")
+    if result.copies:
+        print(f"  {result.copies} runs were the same run under another sample number and were made once")
     if result.branches and not result.unbranched:
         print(f"  {result.branches} branches shared {result.shared_months} simulated months")
     if result.unbranched:

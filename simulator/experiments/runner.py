@@ -11,16 +11,20 @@ store; `--resume` runs the rest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from simulator.experiments import branching, worker
-from simulator.experiments.spec import Experiment
+from simulator.experiments.spec import Experiment, scenario_hash
 from simulator.experiments.store import Store
 from simulator.run import RunSpec
 
@@ -39,6 +43,7 @@ class BatchResult:
     branches: int = 0
     shared_months: int = 0
     unbranched: str = ""
+    copies: int = 0
     workers: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -118,14 +123,22 @@ def connect(workers: int | None, scheduler: str | None, processes: bool = True) 
         logging.getLogger(name).setLevel(logging.CRITICAL)
     if scheduler is not None:
         return Client(scheduler, timeout="20s"), None
-    cluster = LocalCluster(
-        n_workers=workers or default_workers(),
-        threads_per_worker=1,
-        processes=processes,
-        dashboard_address=None,
-        memory_limit=0,
-        silence_logs=logging.CRITICAL,
-    )
+    # the worker processes ignore Ctrl-C (they inherit it being ignored while they start): this process
+    # handles it, cancels what runs and closes the cluster, which ends them
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        cluster = LocalCluster(
+            n_workers=workers or default_workers(),
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+            memory_limit=0,
+            silence_logs=logging.CRITICAL,
+        )
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
 
 
@@ -149,9 +162,12 @@ def run_batch(
     finished = store.finished()
     todo = [r for r in runs if (r.scenario.name, r.sample, r.replicate) not in finished]
     result = BatchResult(total=len(runs), skipped=len(runs) - len(todo))
-    branches, alone = branching.plan(todo, experiment.branch)
+    groups = identical_runs(todo)
+    twins = {id(group[0]): group for group in groups}
+    branches, alone = branching.plan([group[0] for group in groups], experiment.branch)
     result.branches = len(branches)
     result.shared_months = sum(b.month * (len(b.runs) - 1) for b in branches)
+    result.copies = len(todo) - len(groups)
     progress = progress or Progress(len(todo))
     progress.total = len(todo)
     if not todo:
@@ -163,9 +179,8 @@ def run_batch(
     shared: dict[Any, list[Any]] = {}  # shared-state future -> its runs' futures not yet done
     state_of: dict[Any, Any] = {}
     for n, branch in enumerate(branches):
-        first = branch.runs[0]
         state = client.submit(
-            worker.shared_months, first, branch.month, key=f"shared-{tag}-{n}", pure=False, priority=10
+            worker.shared_months, branch.runs[0], branch.month, key=f"shared-{tag}-{n}", pure=False, priority=10
         )
         shared[state] = []
         for spec in branch.runs:
@@ -176,26 +191,31 @@ def run_batch(
     for spec in alone:
         futures[client.submit(worker.run, spec, None, key=f"run-{tag}-{_name(spec)}", pure=False)] = spec
     progress.show()
+    interrupts = _Interrupts()
     try:
-        for future in as_completed(list(futures)):
-            spec = futures.pop(future)
-            outcome = _outcome(future, spec)
-            result.unbranched = result.unbranched or outcome.unbranched
-            if outcome.frame is not None:
-                store.add_ok(outcome.frame, outcome.record)
-                result.ok += 1
-            else:
-                store.add_failed(outcome.record)
-                result.failed += 1
-                result.first_error = result.first_error or f"{_name(spec)}: {outcome.record['error']}"
-            future.release()
-            state = state_of.pop(future, None)
-            if state is not None:
-                shared[state].remove(future)
-                if not shared[state]:
-                    state.release()
-                    del shared[state]
-            progress.update(outcome.frame is not None)
+        with interrupts:
+            for future in as_completed(list(futures)):
+                spec = futures.pop(future)
+                outcome = _outcome(future, spec)
+                result.unbranched = result.unbranched or outcome.unbranched
+                for twin in twins[id(spec)]:
+                    record = {**outcome.record, "sample": int(twin.sample), "replicate": int(twin.replicate)}
+                    with interrupts.writing_store():
+                        if outcome.frame is not None:
+                            store.add_ok(outcome.frame, record)
+                            result.ok += 1
+                        else:
+                            store.add_failed(record)
+                            result.failed += 1
+                            result.first_error = result.first_error or f"{_name(twin)}: {record['error']}"
+                    progress.update(outcome.frame is not None)
+                future.release()
+                state = state_of.pop(future, None)
+                if state is not None:
+                    shared[state].remove(future)
+                    if not shared[state]:
+                        state.release()
+                        del shared[state]
     except KeyboardInterrupt:
         result.interrupted = True
         client.cancel(list(futures) + list(shared))
@@ -203,6 +223,58 @@ def run_batch(
         progress.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Interrupts:
+    """Ctrl-C during a batch: raised as KeyboardInterrupt at once, except while a finished run is being
+    written to the store (then right after), so that a run's file and its row go together."""
+
+    def __init__(self) -> None:
+        self.writing = False
+        self.pending = False
+        self.previous: Any = None
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.writing:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def writing_store(self) -> Iterator[None]:
+        """Hold Ctrl-C back while the block runs."""
+        self.writing = True
+        try:
+            yield
+        finally:
+            self.writing = False
+        if self.pending:
+            raise KeyboardInterrupt
+
+
+def identical_runs(runs: list[RunSpec]) -> list[list[RunSpec]]:
+    """Runs grouped with those that are the same run under another sample number (a scenario without the
+    sampled lever runs unchanged in every sample); each group is made once, its first run standing for all."""
+    groups: dict[tuple, list[RunSpec]] = {}
+    for spec in runs:
+        key = (
+            scenario_hash(spec.scenario),
+            spec.seed,
+            spec.scale,
+            spec.end,
+            tuple(sorted(spec.parameters.items())),
+        )
+        groups.setdefault(key, []).append(spec)
+    return list(groups.values())
 
 
 def _outcome(future: Any, spec: RunSpec) -> worker.Outcome:

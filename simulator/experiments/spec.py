@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
 import warnings
 from dataclasses import dataclass, field
@@ -28,7 +29,6 @@ from simulator.scenario import Scenario, ScenarioError, load_scenario, schema
 from simulator.scenario.errors import got as _got
 from simulator.scenario.errors import key_path as _key_path
 from simulator.scenario.errors import num as _num
-from simulator.scenario.errors import strip_tags as _strip_tags
 from simulator.scenario.errors import suggest as _suggest
 from simulator.scenario.loader import PATTERN_HINTS, SCENARIOS_DIR, TYPE_HINTS
 from simulator.scenario.schema import Month, Strict, setting
@@ -75,7 +75,9 @@ class Samples(Strict):
     @model_validator(mode="after")
     def _checks(self) -> Samples:
         if self.levels is not None and self.method != "morris":
-            raise ValueError(f'levels is only used by method = "morris" (method is {self.method!r})')
+            raise ValueError(
+                f'levels is only used by method = "morris" (got levels = {self.levels} with {self.method!r})'
+            )
         if self.method == "sobol" and self.n & (self.n - 1):
             raise ValueError(f"method sobol needs n to be a power of 2 (got n = {self.n})")
         return self
@@ -356,7 +358,7 @@ def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
 def _validation_error(exc: ValidationError, file: Path) -> ExperimentError:
     errors = exc.errors(include_url=False)
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc, _ = _strip_tags(tuple(first["loc"]))
+    loc = tuple(item for item in first["loc"] if not (isinstance(item, str) and "[" in item))
     if loc[:2] == ("samples", "parameters") and len(loc) > 3:
         loc = loc[:3]
     problem = _describe(first, loc)
@@ -370,9 +372,9 @@ def _scenario_file(entry: str, file: Path, i: int) -> Path:
     if not entry.strip():
         raise ExperimentError(file, key, f"expected a scenario file {_got(entry)}")
     if "/" in entry or "\\" in entry or entry.endswith(".toml"):
-        candidates = [file.parent / entry]
+        candidates = [Path(os.path.normpath(file.parent / entry))]
     else:
-        candidates = [file.parent / f"{entry}.toml", SCENARIOS_DIR / f"{entry}.toml"]
+        candidates = [Path(os.path.normpath(file.parent / f"{entry}.toml")), SCENARIOS_DIR / f"{entry}.toml"]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
