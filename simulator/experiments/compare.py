@@ -105,7 +105,7 @@ def _differences(values: pd.DataFrame, baseline: str, variants: list[str], paire
         else:
             gv = other.groupby(keys)["value"].agg(["size", "mean", "var"])
             gb = base.groupby(keys)["value"].agg(["size", "mean", "var"])
-            joined = gv.join(gb, lsuffix="_v", rsuffix="_b", how="inner").reset_index()
+            joined = gv.reset_index().merge(gb.reset_index(), on=keys, suffixes=("_v", "_b"))
             table = joined[keys].copy()
             table["n"] = np.minimum(joined["size_v"], joined["size_b"])
             table["variant_mean"], table["baseline_mean"] = joined["mean_v"], joined["mean_b"]
