@@ -326,3 +326,27 @@ def test_store_refusals_are_one_line_and_touch_nothing(files, one_worker, tmp_pa
     assert main(["batch", exp, "--out", str(older), "--resume"]) == 0
     captured = capsys.readouterr()
     assert "nothing to run" in captured.out and "0.0.1+gabc" in captured.err
+
+
+def test_samples_of_a_lever_branch_and_identical_runs_are_made_once(tmp_path):
+    from distributed import Client, LocalCluster
+    from experiment_helpers import local_store
+
+    lever = "levers.graduate_subsidy.province_graduate_subsidy.yuan_per_month.bachelor"
+    body = (
+        f'name = "dose"\nscenarios = ["{ROOT}/scenarios/baseline.toml", "graduate_subsidy"]\n'
+        'replicates = 2\nseed = 6\nscale = 3000\nend = "2021-10"\n[samples]\nmethod = "grid"\nn = 3\n'
+        f'[samples.parameters]\n"{lever}" = [0, 3000]\n'
+    )
+    reference = local_store(tmp_path / "one_by_one", body)  # every run made alone, in this process
+    experiment = load_experiment(tmp_path / "one_by_one" / "exp.toml")
+    store, _ = open_store(tmp_path / "batched", experiment, resume=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            result = runner.run_batch(experiment, store, client, progress=runner.Progress(0, quiet=True))
+    assert (result.ok, result.copies, result.branches) == (12, 4, 2)  # baseline made once per replicate
+    assert result.shared_months == 2 * 8 * 3  # 4 distinct runs a replicate share 2020-11 to 2021-06
+    pd.testing.assert_frame_equal(load(store.path), load(reference))
+    rows = load(store.path)
+    subsidy = rows[(rows["indicator"] == "policy_spending_yuan.province_graduate_subsidy")]
+    assert subsidy.groupby("sample")["value"].sum().is_monotonic_increasing
