@@ -16,6 +16,7 @@ import pandas as pd
 
 from simulator.data import DataError, load_calibration, load_parameters
 from simulator.output import write_run
+from simulator.reports.load import ReportError
 from simulator.run import run_spec, spec_for
 from simulator.scenario import ScenarioError, check_end, load_scenario
 from simulator.world import date_to_month
@@ -87,6 +88,17 @@ def build_parser() -> Parser:
     run.add_argument("--end", type=_end, default=None, help=f"last month YYYY-MM (default: {DEFAULT_END})")
     run.add_argument("--out", type=Path, default=None, help="output folder (default: outputs/<scenario name>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    report = commands.add_parser(
+        "report",
+        help="write an HTML report of a run folder or a batch store",
+        description="Write one self-contained HTML file with the figures and tables of a run or a batch store.",
+    )
+    report.add_argument(
+        "source", type=Path, help="a run folder (talentsim run) or a batch store (talentsim batch)"
+    )
+    report.add_argument("--baseline", default=None, help="scenario of a store the others are compared with")
+    report.add_argument("--lang", choices=("en", "zh"), default="en", help="language of headings and labels")
+    report.add_argument("--out", type=Path, default=None, help="HTML file (default: SOURCE/report.html)")
     return parser
 
 
@@ -94,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `talentsim` command."""
     try:
         args = build_parser().parse_args(argv)
-        return _run(args)
-    except (UsageError, ScenarioError, DataError) as exc:
+        return {"run": _run, "report": _report}[args.command](args)
+    except (UsageError, ScenarioError, DataError, ReportError) as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -124,6 +136,14 @@ def _progress(quiet: bool):  # noqa: ANN202
         sys.stderr.flush()
 
     return show
+
+
+def _report(args: argparse.Namespace) -> int:
+    from simulator.reports.report import render_report  # matplotlib and fonts load only for this command
+
+    path = render_report(args.source, baseline=args.baseline, lang=args.lang, out=args.out)
+    print(f"wrote {path}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
