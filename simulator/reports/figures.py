@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import textwrap
 from collections.abc import Iterator, Sequence
 
 import matplotlib
@@ -70,6 +71,24 @@ def count_formatter(lang: str) -> FuncFormatter:
         return f"{value:,.0f}"
 
     return FuncFormatter(show)
+
+
+def compact_formatter(lang: str) -> FuncFormatter:
+    """Short tick labels of differences: 30k (en) or 3万 (zh) for thousands, three digits below."""
+
+    def show(value: float, _position: int) -> str:
+        if lang == "zh" and abs(value) >= 1e4:
+            return f"{value / 1e4:,.3g}万"
+        if lang != "zh" and abs(value) >= 1e3:
+            return f"{value / 1e3:,.3g}k"
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+    return FuncFormatter(show)
+
+
+def _wrap_cjk(label: str, width: int) -> str:
+    """Break a Chinese label every `width` characters (Chinese has no spaces to break at)."""
+    return "\n".join(label[i : i + width] for i in range(0, len(label), width))
 
 
 def month_number(dates: pd.Series) -> np.ndarray:
@@ -176,7 +195,8 @@ def unit_map(
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     change = change_pct.reindex(units.index).to_numpy(dtype=float)
-    limit = max(1.0, float(np.nanmax(np.abs(change)))) if np.isfinite(change).any() else 1.0
+    # colour range: 90th percentile of |change|, so one small unit's large swing does not wash out the rest
+    limit = max(1.0, float(np.nanpercentile(np.abs(change), 90))) if np.isfinite(change).any() else 1.0
     sizes = 2200.0 * units["population"].to_numpy() / units["population"].max() + 30
     points = ax.scatter(
         units["lon"], units["lat"], s=sizes, c=change, cmap="RdBu", vmin=-limit, vmax=limit,
@@ -326,19 +346,29 @@ def attainment(
     return encode(fig)
 
 
-def differences(diff: pd.DataFrame, labels: dict[str, str], variants: Sequence[str], title: str) -> str:
+def differences(
+    diff: pd.DataFrame,
+    labels: dict[str, str],
+    variants: Sequence[str],
+    scenarios: Sequence[str],
+    title: str,
+    lang: str,
+) -> str:
     """One panel per indicator: each variant's mean paired difference from the baseline with its 90 % interval.
 
     Args:
         diff: columns variant, indicator, mean_diff, lo90, hi90.
         labels: indicator -> panel title, in panel order.
         variants: variant names, top to bottom.
+        scenarios: every scenario in order (so a variant has its colour of the other figures).
         title: figure title.
+        lang: "en" or "zh" (tick labels).
     """
     shown = [i for i in labels if i in set(diff["indicator"])]
-    fig = Figure(figsize=(9.6, 0.35 * len(variants) + 1.8))
+    fig = Figure(figsize=(9.6, 0.35 * len(variants) + 2.0))
     axes = np.atleast_1d(fig.subplots(1, max(1, len(shown)), sharey=True))
-    colors = color_of(["_baseline", *variants])
+    colors = color_of(scenarios)
+    width = 11 if lang == "zh" else 22
     positions = np.arange(len(variants))
     for ax, indicator in zip(axes, shown, strict=False):
         rows = diff[diff["indicator"] == indicator].set_index("variant").reindex(variants)
@@ -356,8 +386,12 @@ def differences(diff: pd.DataFrame, labels: dict[str, str], variants: Sequence[s
         for position, name in zip(positions, variants, strict=True):
             ax.plot(rows.at[name, "mean_diff"], position, "o", color=colors[name], ms=6, zorder=3)
         ax.axvline(0, color="0.3", lw=0.9)
-        ax.set_title(labels[indicator], fontsize=9)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.3g}"))
+        label = labels[indicator]
+        ax.set_title(
+            "\n".join(textwrap.wrap(label, width)) if lang == "en" else _wrap_cjk(label, width), fontsize=8.5
+        )
+        ax.xaxis.set_major_formatter(compact_formatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(3))
     axes[0].set_yticks(positions, list(variants))
     axes[0].invert_yaxis()
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)

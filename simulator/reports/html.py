@@ -1,5 +1,9 @@
 """One self-contained HTML page: inline CSS, figures as base64 PNG, a subset of the CJK font embedded, no
 script and nothing loaded from the network. Written atomically; only a file this module wrote is replaced.
+
+The embedded CJK font comes first in the font list: it holds only the page's non-ASCII characters, so Latin
+text falls through to the system font. (Listed after a system font, Chromium drew some Chinese headings as
+empty boxes.)
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from simulator.reports.load import ReportError
 GENERATOR = '<meta name="generator" content="talentsim report">'
 
 CSS = """
-body { font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, "TalentsimCJK", "Noto Sans CJK SC",
+body { font-family: "TalentsimCJK", system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC",
   "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif; color: #1d232a; margin: 0; background: #f6f7f9; }
 main { max-width: 1020px; margin: 0 auto; padding: 18px 28px 40px; background: #fff; }
 header { border-bottom: 3px solid #2b6cb0; margin-bottom: 10px; }

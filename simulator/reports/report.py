@@ -331,16 +331,14 @@ def _compare(data: ReportInput, lang: str, baseline: str | None) -> str:
     labels = {k: text(lang, v[0]) + v[2] for k, v in DIFFERENCES.items()}
     title = text(lang, "differences_title", baseline=baseline, year=year)
     parts = [html.paragraph(text(lang, "compare_intro", baseline=baseline, year=year))]
-    parts.append(html.figure(figures.differences(shown, labels, variants, title), title))
+    parts.append(html.figure(figures.differences(shown, labels, variants, data.scenarios, title, lang), title))
     headers = [text(lang, k) for k in ("th_variant", "th_indicator", "th_diff", "th_interval", "th_runs")]
     rows = [
         [
             row["variant"],
             labels[row["indicator"]],
-            Cell(
-                f"{row['mean_diff']:+,.3g}" if abs(row["mean_diff"]) < 1000 else f"{row['mean_diff']:+,.0f}", True
-            ),
-            Cell(f"{row['lo90']:+,.3g} – {row['hi90']:+,.3g}", True),
+            Cell(_signed(row["mean_diff"]), True),
+            Cell(f"{_signed(row['lo90'])} – {_signed(row['hi90'])}", True),
             Cell(str(int(row["n"])), True),
         ]
         for _, row in shown.sort_values(["variant", "indicator"]).iterrows()
@@ -348,6 +346,13 @@ def _compare(data: ReportInput, lang: str, baseline: str | None) -> str:
     parts.append(html.table(headers, rows))
     parts.append(_costs(costs, lang, year, data, baseline))
     return "".join(parts)
+
+
+def _signed(value: float) -> str:
+    """A difference with its sign: whole numbers from 100 on, three significant digits below."""
+    if not np.isfinite(value):
+        return "—"
+    return f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+.3g}"
 
 
 def _one_sample(frame: pd.DataFrame) -> pd.DataFrame:
@@ -367,20 +372,24 @@ def _costs(costs: pd.DataFrame, lang: str, year: int, data: ReportInput, baselin
     spend = summaries.spending_by_year(data.indicators)
     levers = spend.groupby("scenario")["lever"].unique().map(set)
     base_levers = levers.get(baseline, set())
-    headers = [text(lang, k) for k in ("th_variant", "th_lever", "th_outcome", "th_extra_outcome")]
-    headers += [text(lang, k) for k in ("th_extra_spending", "th_cost_per_unit", "th_interval")]
+    extra = costs.groupby("variant", sort=False)["extra_spending_yuan_mean"].first()
+    headers = [text(lang, k) for k in ("th_variant", "th_levers_added", "th_extra_spending")]
+    rows = [
+        [name, ", ".join(sorted(levers.get(name, set()) - base_levers)) or "—", Cell(f"{value / 1e6:,.1f}", True)]
+        for name, value in extra.items()
+    ]
+    parts.append(html.table(headers, rows))
+    headers = [text(lang, k) for k in ("th_variant", "th_outcome", "th_extra_outcome", "th_cost_per_unit")]
+    headers.append(text(lang, "th_interval"))
     rows = []
     for _, row in costs.sort_values(["variant", "outcome"]).iterrows():
-        added = sorted(levers.get(row["variant"], set()) - base_levers) or ["—"]
         interval = f"{_fmt(row['lo90'])} – {_fmt(row['hi90'])}" if np.isfinite(row["yuan_per_unit_mean"]) else "—"
         label = text(lang, row["outcome"]) if row["outcome"] in DIFFERENCES else row["outcome"]
         rows.append(
             [
                 row["variant"],
-                ", ".join(added),
                 label,
-                Cell(f"{row['extra_outcome_mean']:+,.0f}", True),
-                Cell(f"{row['extra_spending_yuan_mean'] / 1e6:,.1f}", True),
+                Cell(_signed(row["extra_outcome_mean"]), True),
                 Cell(_fmt(row["yuan_per_unit_mean"]), True),
                 Cell(interval, True),
             ]
