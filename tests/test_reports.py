@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from simulator.cli import main
-from simulator.output import write_run
+from simulator.recording.output import write_run
 from simulator.reports import summaries
 from simulator.reports.fonts import cjk_font_path
 from simulator.reports.html import GENERATOR

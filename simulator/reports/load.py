@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulator.data import CALIBRATION_DIR
+from simulator.inputs import CALIBRATION_DIR
+from simulator.recording.output import is_run_folder
 
 #: Columns of the indicator table a report reads.
 COLUMNS = ("scenario", "sample", "replicate", "seed", "scale", "date", "region", "indicator", "value")
@@ -99,7 +100,7 @@ class Target:
 
 def is_run(path: Path) -> bool:
     """True if `path` is a run folder written by `talentsim run`."""
-    return (path / "manifest.json").is_file() and (path / "indicators.parquet").is_file()
+    return is_run_folder(path) and (path / "indicators.parquet").is_file()
 
 
 def is_store(path: Path) -> bool:
