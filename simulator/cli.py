@@ -100,6 +100,12 @@ def build_parser() -> Parser:
     report.add_argument("--baseline", default=None, help="scenario of a store the others are compared with")
     report.add_argument("--lang", choices=("en", "zh"), default="en", help="language of headings and labels")
     report.add_argument("--out", type=Path, default=None, help="HTML file (default: SOURCE/report.html)")
+    app = commands.add_parser(
+        "app",
+        help="serve the student page (Mesa SolaraViz) on 127.0.0.1",
+        description="Serve the student page at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C.",
+    )
+    app.add_argument("--port", type=whole_number(1, 65535), default=8765, help="port (default: 8765)")
     return parser
 
 
@@ -119,7 +125,13 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"run": _run, "report": _report}
+def _app(args: argparse.Namespace) -> int:
+    from simulator.app.server import serve
+
+    return serve(args.port)
+
+
+HANDLERS = {"run": _run, "report": _report, "app": _app}
 
 
 def main(argv: list[str] | None = None) -> int:

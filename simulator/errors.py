@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.app.server import AppError
 from simulator.geography import UnknownRegion
 from simulator.inputs.files import DataError
 from simulator.recording.output import OutputError
@@ -9,4 +10,11 @@ from simulator.reports.load import ReportError
 from simulator.scenario.errors import ScenarioError
 
 #: Exceptions the command reports as one line with exit status 2 (DataError includes ParameterError).
-USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, DataError, OutputError, UnknownRegion, ReportError)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    ScenarioError,
+    DataError,
+    OutputError,
+    UnknownRegion,
+    ReportError,
+    AppError,
+)
