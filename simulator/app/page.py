@@ -76,12 +76,25 @@ def page_css() -> str:
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    fig.savefig(buffer, format="png", dpi=80, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
 def _number(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{value:,.0f}"
+
+
+def chart_png(dates: list[str], values: np.ndarray) -> bytes:
+    """PNG of one series month by month (years on the axis)."""
+    with figure_style():
+        fig = Figure(figsize=(5.6, 2.6))
+        ax = fig.add_subplot()
+        ax.plot(np.arange(len(values)), values, color="#2b6cb0", lw=1.6, marker="o" if len(values) < 3 else None)
+        ax.yaxis.set_major_formatter(count_formatter("en"))
+        ticks = [i for i, d in enumerate(dates) if d.endswith("-01")] or [0]
+        ax.set_xticks(ticks, [dates[i][:4] for i in ticks] if dates else [""])
+        fig.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.12)
+        return _png(fig)
 
 
 def chart(indicator: str, title: str) -> Any:
@@ -124,21 +137,25 @@ def _unit_arrays(model: ClassroomModel) -> tuple[np.ndarray, np.ndarray, np.ndar
     return population, within, talent, change
 
 
-@solara.component
-def UnitBars(model: ClassroomModel) -> None:
-    """The 11 units side by side: population change since census day."""
-    update_counter.get()
+def unit_bars_png(change_pct: np.ndarray) -> bytes:
+    """PNG of the units' population change since census day (%), one bar each, named in Chinese and pinyin."""
     names = unit_names()
-    _, _, _, change = _unit_arrays(model)
     with figure_style():
         fig = Figure(figsize=(5.6, 3.0))
         ax = fig.add_subplot()
-        ax.barh(np.arange(len(UNITS)), change, color=np.where(change >= 0, "#2b6cb0", "#c05621"))
+        ax.barh(np.arange(len(UNITS)), change_pct, color=np.where(change_pct >= 0, "#2b6cb0", "#c05621"))
         ax.set_yticks(np.arange(len(UNITS)), [names[u] for u in UNITS], fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="0.3", lw=0.8)
         fig.subplots_adjust(left=0.3, right=0.97, top=0.97, bottom=0.08)
-        image = _png(fig)
+        return _png(fig)
+
+
+@solara.component
+def UnitBars(model: ClassroomModel) -> None:
+    """The 11 units side by side: population change since census day."""
+    update_counter.get()
+    image = unit_bars_png(_unit_arrays(model)[3])
     solara.HTML(tag="div", unsafe_innerHTML="<b>The 11 units: population change since census day, %</b>")
     solara.Image(image)
 

@@ -2,7 +2,8 @@
 
 The controls are generated from the scenario schema (`simulator.scenario.schema`): for each lever kind, one
 control per setting of that kind (numbers with their unit and range, choices, the start month), filled with
-the values of that kind's first lever in scenarios/plan.toml where there is one, else the schema's default.
+the values of that kind's last lever in scenarios/plan.toml where there is one, else the schema's default,
+and starting in 2021-01.
 A kind that is switched on adds one lever named `app_<kind>` on top of the base scenario. The settings become
 a scenario file (`to_toml`) that extends the base scenario; the page validates it with the scenario loader
 and builds the model from exactly that file, so what is saved is what was simulated.
@@ -33,8 +34,10 @@ HIDDEN = ("name", "enabled", "end", "budget_yuan")
 HEADER = "# Scenario written by talentsim app (the student page)."
 #: Months a lever may start in on the page.
 LAST_MONTH = "2030-12"
-#: Scenario whose levers give the controls their starting values.
+#: Scenario whose levers give the controls their starting values (the last lever of each kind there).
 EXAMPLES = "plan"
+#: Starting value of every lever's start: the first month of the plan period.
+FIRST_START = "2021-01"
 
 
 @dataclass(frozen=True)
@@ -164,15 +167,15 @@ def _default(control: Control, info_default: Any) -> Any:
 
 
 def starting_values() -> dict[str, dict[tuple[str, ...], Any]]:
-    """The controls' first values: the kind's first lever in scenarios/EXAMPLES.toml, else schema defaults."""
+    """The controls' first values: the kind's last lever in scenarios/EXAMPLES.toml, else schema defaults."""
     example = load_scenario(SCENARIOS_DIR / f"{EXAMPLES}.toml").levers.model_dump(mode="json")
     values: dict[str, dict[tuple[str, ...], Any]] = {}
     for kind, table in lever_kinds().items():
-        first = example.get(kind) or [{}]
+        last = (example.get(kind) or [{}])[-1]
         defaults = _schema_defaults(table)
         values[kind] = {}
         for control in controls_of(table):
-            value = _get(first[0], control.key)
+            value = FIRST_START if control.kind == "month" else _get(last, control.key)
             if value is None:
                 value = _default(control, _get(defaults, control.key))
             if control.kind == "choice" and isinstance(value, list):
