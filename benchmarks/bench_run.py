@@ -57,7 +57,7 @@ def run_one(scale: int, end: str) -> dict[str, Any]:
     """Build and run the baseline model at `scale` in this process; return its figures."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from simulator.data import load_calibration, load_parameters
+    from simulator.inputs import load_calibration, load_parameters
     from simulator.model import TalentFlowModel
     from simulator.scenario import load_scenario
 

@@ -1,7 +1,8 @@
-"""Codes of the model's categories: regions, sectors, education levels, labour status and talent tiers.
+"""Codes of the model's categories: sectors, education levels, labour status and talent tiers.
 
 Every categorical attribute of a person is stored as a small integer; this module is the one place that says
-what each integer means. Names are the stable names used in outputs and scenario files.
+what each integer means (regions are in `simulator.geography`). Names are the stable names used in outputs and
+scenario files.
 """
 
 from __future__ import annotations
@@ -9,48 +10,6 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-
-#: The 11 census units of Jilin Province (2020 boundaries), in the order of the census bulletin.
-UNITS: tuple[str, ...] = (
-    "changchun",
-    "jilin",
-    "siping",
-    "liaoyuan",
-    "tonghua",
-    "baishan",
-    "songyuan",
-    "baicheng",
-    "yanbian",
-    "meihekou",
-    "changbaishan",
-)
-UNITS_ZH: dict[str, str] = {
-    "changchun": "长春市",
-    "jilin": "吉林市",
-    "siping": "四平市",
-    "liaoyuan": "辽源市",
-    "tonghua": "通化市",
-    "baishan": "白山市",
-    "songyuan": "松原市",
-    "baicheng": "白城市",
-    "yanbian": "延边州",
-    "meihekou": "梅河口市",
-    "changbaishan": "长白山管委会",
-}
-#: Destinations outside the province (NBS regions; the rest of the Northeast is Liaoning and Heilongjiang).
-OUTSIDE: tuple[str, ...] = ("northeast_other", "east", "central", "west")
-OUTSIDE_ZH: dict[str, str] = {
-    "northeast_other": "东北其他",
-    "east": "东部",
-    "central": "中部",
-    "west": "西部",
-}
-#: All regions a person can live in: the 11 units first, then the outside regions.
-REGIONS: tuple[str, ...] = UNITS + OUTSIDE
-N_UNITS = len(UNITS)
-N_REGIONS = len(REGIONS)
-REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGIONS)}
-
 
 #: Sectors of the plan's industrial system (吉林 "一主六双" key industries plus the rest of the economy).
 SECTORS: tuple[str, ...] = (

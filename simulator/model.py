@@ -1,44 +1,51 @@
 """TalentFlowModel: the Mesa model that orders the processes month by month.
 
-Schedule of each month m (docs/ODD.md, "Process overview and scheduling"):
-record stocks -> demography -> education (July) -> skills -> labour market -> migration -> policy payments
--> record flows. Each process has its own random stream for each month (simulator.rng).
+Schedule of each month m (docs/ODD.md, "Process overview and scheduling"): wages, record stocks -> levers
+begin the month -> demography -> education (July) -> skills -> labour market -> migration -> policy payments
+-> record flows. Each process has its own random stream for each month (`simulator.rng`); the list of
+processes is `simulator.processes.SCHEDULE`.
+
+The model holds only picklable state (persons, context, state, recorder): `pickle.dumps(model)` between two
+months saves a run, and the restored model continues with identical results.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import mesa
 import numpy as np
 
-from simulator import demography, education, labour_market, migration, policy, skills
-from simulator.agents import City, Firm
-from simulator.codes import N_SECTORS, N_UNITS, REGIONS, Status
-from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
-from simulator.flows import MonthFlows
-from simulator.levers import build_levers
-from simulator.policy import PolicySet
-from simulator.population import PersonStore
-from simulator.recording import Recorder
-from simulator.rng import PER_SLOT, slot_uniforms_start, stream
-from simulator.scenario import Scenario
-from simulator.schema import Levers
-from simulator.synthesis import synthesize
-from simulator.world import World, date_to_month, distance_matrix_km, month_to_date
+from simulator.codes import N_SECTORS, Status
+from simulator.dates import date_to_month, month_to_date
+from simulator.geography import N_REGIONS, N_UNITS, REGIONS
+from simulator.inputs.calibration import CalibrationData, load_calibration
+from simulator.inputs.parameters import Parameters, load_parameters
+from simulator.levers import PolicySet, build_levers
+from simulator.people.store import PersonStore
+from simulator.processes import SCHEDULE, flow_names, labour_market, policy, slot_streams
+from simulator.recording.recorder import Recorder
+from simulator.rng import FIRMS_STREAM, slot_uniforms_start, stream
+from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED, Levers
+from simulator.synthesis import population as synthesis_population
+from simulator.synthesis.cache import census_population
+from simulator.world.agents import City, Firm
+from simulator.world.context import Context, build_context
+from simulator.world.flows import MonthFlows
+from simulator.world.state import Firms, Regions, SlotDraws, WorldState
 
-Process = Callable[[PersonStore, World, np.random.Generator, MonthFlows], None]
-#: The processes of a month in their order, with the name of their random stream.
-SCHEDULE: tuple[tuple[str, Process], ...] = (
-    ("demography", demography.step),
-    ("education", education.step),
-    ("skills", skills.step),
-    ("labour_market", labour_market.step),
-    ("migration", migration.step),
-    ("policy", policy.step),
-)
+#: Parameters read outside the processes: the firms the model builds.
+MODEL_PARAMETERS = ("labour.firms_per_cell",)
+
+
+def required_parameters() -> set[str]:
+    """Every row of calibration/parameters.csv some part of the model reads (processes, synthesis, model)."""
+    names: set[str] = set(MODEL_PARAMETERS) | set(synthesis_population.PARAMETERS)
+    for process in SCHEDULE:
+        names.update(process.parameters)
+    return names
 
 
 class TalentFlowModel(mesa.Model):
@@ -47,150 +54,161 @@ class TalentFlowModel(mesa.Model):
     Args:
         scale: one simulated person per `scale` residents (1 = every resident).
         seed: the run's seed; every random number derives from it.
-        end: last simulated month, YYYY-MM (default 2025-12).
+        end: last simulated month, YYYY-MM.
         parameters: calibration parameters (default: calibration/parameters.csv).
-        levers: the scenario's levers (`simulator.schema.Levers`; default: none).
+        levers: the scenario's levers (`simulator.scenario.schema.Levers`; default: none).
         data: calibration data (default: loaded from calibration/).
     """
 
     def __init__(
         self,
-        scale: int = 100,
-        seed: int = 0,
-        end: str = "2025-12",
+        scale: int = DEFAULT_SCALE,
+        seed: int = DEFAULT_SEED,
+        end: str = DEFAULT_END,
         parameters: Parameters | None = None,
         levers: Levers | None = None,
         data: CalibrationData | None = None,
     ) -> None:
         super().__init__(seed=seed)
         started = time.perf_counter()
-        self.seed_value = int(seed)
-        self.scale = int(scale)
-        self.end_month = date_to_month(end)
-        self.months = self.end_month + 1
-        self.data = data or load_calibration()
-        self.params = parameters or load_parameters()
-        self.persons = synthesize(self.data, self.params, self.scale, stream(seed, "synthesis"))
-        self.world = World(
-            params=self.params,
-            data=self.data,
-            scale=self.scale,
-            cities=[],
-            firms=[],
-            distance_km=distance_matrix_km(self.data, self.params),
-            policy=PolicySet(build_levers(levers, scale, self.end_month) if levers is not None else []),
+        data = data or load_calibration()
+        params = parameters or load_parameters()
+        last_month = date_to_month(end)
+        self.months = last_month + 1
+        tables: dict[str, np.ndarray] = {}
+        for process in SCHEDULE:
+            if process.tables is not None:
+                tables.update(process.tables(params, data))
+        self.context: Context = build_context(params, data, int(scale), int(seed), last_month, tables)
+        self.persons: PersonStore = census_population(data, params, int(scale), int(seed))
+        built = build_levers(levers, int(scale), last_month) if levers is not None else []
+        self.state = WorldState(
+            month=0,
+            firms=self._build_firms(),
+            regions=self._build_regions(),
+            policy=PolicySet(built),
+            draws=SlotDraws(int(seed), 0, self.persons.n, slot_streams()),
         )
-        self._build_cities()
-        self._build_firms()
-        self.world.mortality_monthly = demography.mortality_table(self.world)
-        self.world.mortality_monthly_by_cell = demography.mortality_by_cell(self.world)
-        self.world.fertility_monthly = demography.fertility_table(self.world)
-        self.world.migration_hazard = migration.hazard_table(self.world)
-        self.world.log_distance = np.log1p(self.world.distance_km / 100.0).astype(np.float32)
-        labour_market.normalise_firm_wages(self.persons, self.world)
-        self.recorder = Recorder(self.months, self.scale, self.data.plan_targets)
-        self.world.seed = self.seed_value
-        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-uniforms")
-        self.timings: dict[str, float] = {name: 0.0 for name, _ in SCHEDULE}
+        self.cities = [
+            City(self, r, tuple(data.unit_lat_lon[r]) if r < N_UNITS else None) for r in range(N_REGIONS)
+        ]
+        self.firms = [Firm(self, i) for i in range(len(self.state.firms))]
+        labour_market.normalise_firm_wages(self.persons, self.context, self.state)
+        self.recorder = Recorder(self.months, int(scale), data.plan_targets)
+        self.timings: dict[str, float] = {process.name: 0.0 for process in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started
         self.timings["recording"] = 0.0
 
-    @classmethod
-    def from_scenario(
-        cls,
-        scenario: Scenario,
-        *,
-        scale: int,
-        seed: int,
-        end: str,
-        parameters: Parameters | None = None,
-        data: CalibrationData | None = None,
-    ) -> TalentFlowModel:
-        """A model of a validated scenario: its parameter overrides applied, its levers in force."""
-        base = parameters or load_parameters()
-        return cls(
-            scale=scale,
-            seed=seed,
-            end=end,
-            parameters=base.with_overrides(scenario.parameters),
-            levers=scenario.levers,
-            data=data,
-        )
+    @property
+    def scale(self) -> int:
+        """Residents per simulated person."""
+        return self.context.scale
+
+    @property
+    def seed_value(self) -> int:
+        """The run's seed."""
+        return self.context.seed
+
+    @property
+    def params(self) -> Parameters:
+        """The run's parameter values."""
+        return self.context.params
+
+    @property
+    def data(self) -> CalibrationData:
+        """The calibration data."""
+        return self.context.data
 
     @property
     def month(self) -> int:
         """Model month index of the next month to simulate (0 = 2020-11)."""
-        return self.world.month
+        return self.state.month
 
     @property
     def date(self) -> str:
         """The next month to simulate, YYYY-MM."""
-        return month_to_date(self.world.month)
+        return month_to_date(self.state.month)
 
-    def _build_cities(self) -> None:
-        p = self.params
-        province_wage = self.data.province["avg_wage_2020_yuan"]
-        ratio = np.nan_to_num(self.data.unit_wage_ratio, nan=1.0)
-        unemployment = p["labour.unemployment_rate_census"]
-        for r, name in enumerate(REGIONS):
-            if r < N_UNITS:
-                wage = province_wage * ratio[r] / 12.0
-                lat_lon = tuple(self.data.unit_lat_lon[r])
-                rate = unemployment
-            else:
-                wage = self.data.outside_wage_yuan_year[r - N_UNITS] / 12.0
-                lat_lon = None
-                rate = p["labour.outside_unemployment_rate"]
-            amenity = p.values.get(f"migration.amenity.{name}", 0.0)
-            self.world.cities.append(City(self, r, wage, amenity, rate, lat_lon))
+    def _build_regions(self) -> Regions:
+        data, p = self.context.data, self.context.params
+        province_wage = data.province["avg_wage_2020_yuan"]
+        ratio = np.nan_to_num(data.unit_wage_ratio, nan=1.0)
+        wage = np.empty(N_REGIONS)
+        wage[:N_UNITS] = province_wage * ratio / 12.0
+        wage[N_UNITS:] = data.outside_wage_yuan_year / 12.0
+        unemployment = np.where(
+            np.arange(N_REGIONS) < N_UNITS,
+            p["labour.unemployment_rate_census"],
+            p["labour.outside_unemployment_rate"],
+        )
+        amenity = np.array([p.values.get(f"migration.amenity.{name}", 0.0) for name in REGIONS])
+        return Regions(wage_level_yuan_month=wage, amenity=amenity, unemployment_rate=unemployment)
 
-    def _build_firms(self) -> None:
+    def _build_firms(self) -> Firms:
         """Firms per unit and sector; workers spread over them at random, productivity lognormal."""
-        rng = stream(self.seed_value, "firms")
-        per_cell = int(self.params["labour.firms_per_cell"])
+        rng = stream(self.context.seed, FIRMS_STREAM)
+        per_cell = int(self.context.params["labour.firms_per_cell"])
         persons = self.persons
         employed = np.flatnonzero((persons.status == Status.EMPLOYED) & (persons.region < N_UNITS))
         cell = persons.region[employed].astype(np.int64) * N_SECTORS + persons.sector[employed]
         firm_of_worker = cell * per_cell + rng.integers(0, per_cell, size=employed.size)
         counts = np.bincount(firm_of_worker, minlength=N_UNITS * N_SECTORS * per_cell)
         productivity = np.exp(rng.normal(0.0, 0.1, size=counts.size))
-        for f in range(counts.size):
-            unit, rest = divmod(f, N_SECTORS * per_cell)
-            sector = rest // per_cell
-            self.world.firms.append(Firm(self, unit, sector, float(productivity[f]), 0.0, float(counts[f])))
+        index = np.arange(counts.size)
         persons.employer[employed] = firm_of_worker.astype(np.int16)
-        self.world.firm_employment = counts.astype(np.int64)
+        return Firms(
+            unit=index // (N_SECTORS * per_cell),
+            sector=((index % (N_SECTORS * per_cell)) // per_cell).astype(np.int8),
+            productivity=productivity,
+            wage_level_yuan_month=np.zeros(counts.size),
+            target_employment=counts.astype(float),
+            employment=counts.astype(np.int64),
+        )
 
-    def step(self) -> None:
-        """Simulate one month."""
-        world, persons = self.world, self.persons
-        # the per-slot uniforms of deaths and migration are drawn in a background thread meanwhile (numpy
-        # releases the GIL); they depend only on the seed, the month and the number of slots
-        world.month_start_slots = persons.n
-        world.prefetched = {
-            process: self._background.submit(slot_uniforms_start, self.seed_value, process, world.month, persons.n)
-            for process in PER_SLOT
-        }
+    def step(self, ahead: dict | None = None) -> None:
+        """Simulate one month.
+
+        Args:
+            ahead: this month's per-slot uniforms already being drawn (process name -> Future or array), as
+                the run loop prepares them; default: drawn when a process asks.
+        """
+        ctx, state, persons = self.context, self.state, self.persons
+        month = state.month
+        state.draws = SlotDraws(ctx.seed, month, persons.n, slot_streams(), dict(ahead or {}))
         t0 = time.perf_counter()
-        labour_market.set_wages(persons, world)
-        self.recorder.record_stocks(persons, world, world.month)
+        labour_market.set_wages(persons, ctx, state)
+        self.recorder.record_stocks(persons, state, month)
         self.timings["recording"] += time.perf_counter() - t0
         persons.events[:] = 0
-        flows = MonthFlows()
-        world.policy.begin_month(persons, world, flows, stream(self.seed_value, "policy", world.month))
-        for name, process in SCHEDULE:
+        flows = MonthFlows(flow_names())
+        state.policy.begin_month(persons, ctx, state, flows, stream(ctx.seed, policy.PROCESS.stream, month))
+        for process in SCHEDULE:
             t0 = time.perf_counter()
-            process(persons, world, stream(self.seed_value, name, world.month), flows)
-            self.timings[name] += time.perf_counter() - t0
-        self.recorder.record_flows(flows, world.month)
-        world.month += 1
-        if world.month >= self.months:
+            process.step(persons, ctx, state, stream(ctx.seed, process.stream, month), flows)
+            self.timings[process.name] += time.perf_counter() - t0
+        self.recorder.record_flows(flows, month)
+        state.month += 1
+        state.draws = SlotDraws(ctx.seed, state.month, persons.n, slot_streams())
+        if state.month >= self.months:
             self.running = False
-            self._background.shutdown(wait=True)
 
-    def run(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Simulate every month to the end, calling `progress(done, total)` after each."""
-        while self.running:
-            self.step()
-            if progress is not None:
-                progress(self.world.month, self.months)
+    def run(self, progress: Callable[[int, int], None] | None = None, until: int | None = None) -> None:
+        """Simulate every month to the end (or until model month `until`, exclusive), calling
+        `progress(done, total)` after each.
+
+        The per-slot uniforms of the next month are drawn in a background thread while the month's wages and
+        records are computed (numpy releases the GIL); the thread lives only as long as this call.
+        """
+        stop = self.months if until is None else min(until, self.months)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-draws") as pool:
+            while self.running and self.state.month < stop:
+                ahead = self._draw_ahead(pool, slot_streams().items())
+                self.step(ahead)
+                if progress is not None:
+                    progress(self.state.month, self.months)
+
+    def _draw_ahead(self, pool: ThreadPoolExecutor, streams: Iterable[tuple[str, tuple[int, int]]]) -> dict:
+        month, n = self.state.month, self.persons.n
+        return {
+            name: pool.submit(slot_uniforms_start, self.context.seed, keys, month, n) for name, keys in streams
+        }

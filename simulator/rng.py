@@ -11,47 +11,33 @@ from __future__ import annotations
 
 import numpy as np
 
-#: The processes that draw random numbers, with their stream numbers (never renumber: it changes results).
-PROCESSES: dict[str, int] = {
-    "synthesis": 0,
-    "demography": 1,
-    "education": 2,
-    "skills": 3,
-    "labour_market": 4,
-    "migration": 5,
-    "policy": 6,
-    "firms": 7,
-    "deaths_per_slot": 8,
-    "deaths_per_slot_new": 9,
-    "migration_per_slot": 10,
-    "migration_per_slot_new": 11,
-}
-#: Processes that draw one uniform per person slot each month (prefetched in the background by the model).
-PER_SLOT = ("deaths", "migration")
+#: Streams that belong to no process (the processes declare theirs: `simulator.processes.base.Process`).
+#: Never renumber a stream: it changes results.
+SYNTHESIS_STREAM = 0
+FIRMS_STREAM = 7
 
 
-def stream(seed: int, process: str, month: int = -1) -> np.random.Generator:
-    """The generator of `process` in model month `month` (-1 for initialisation) of a run seeded `seed`."""
-    key = (PROCESSES[process], month + 1)
-    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=key))
+def stream(seed: int, key: int, month: int = -1) -> np.random.Generator:
+    """The generator of stream `key` in model month `month` (-1 for initialisation) of a run seeded `seed`."""
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(key, month + 1)))
 
 
-def slot_uniforms_start(seed: int, process: str, month: int, n_start: int) -> np.ndarray:
+def slot_uniforms_start(seed: int, keys: tuple[int, int], month: int, n_start: int) -> np.ndarray:
     """One float32 uniform for each of the `n_start` slots that exist at the start of `month`."""
-    return stream(seed, f"{process}_per_slot", month).random(n_start, dtype=np.float32)
+    return stream(seed, keys[0], month).random(n_start, dtype=np.float32)
 
 
 def slot_uniforms(
-    seed: int, process: str, month: int, n_start: int, n: int, prefetched: np.ndarray | None = None
+    seed: int, keys: tuple[int, int], month: int, n_start: int, n: int, prefetched: np.ndarray | None = None
 ) -> np.ndarray:
-    """One uniform per person slot for `process` in `month`: the slots that existed at the start of the
-    month from one stream (possibly drawn ahead in the background: `prefetched`), slots added during the
-    month (births) from another. The numbers depend only on (seed, process, month, n_start, n), so they are
-    the same whether or not they were prefetched, and the same for a slot in two scenarios."""
-    first = prefetched if prefetched is not None else slot_uniforms_start(seed, process, month, n_start)
+    """One uniform per person slot in `month` for the per-slot streams `keys` = (slots at the start of the
+    month, slots added during it): the first stream's numbers may have been drawn ahead (`prefetched`). The
+    numbers depend only on (seed, keys, month, n_start, n), so they are the same whether or not they were
+    prefetched, and the same for a slot in two scenarios."""
+    first = prefetched if prefetched is not None else slot_uniforms_start(seed, keys, month, n_start)
     if n <= n_start:
         return first[:n]
-    added = stream(seed, f"{process}_per_slot_new", month).random(n - n_start, dtype=np.float32)
+    added = stream(seed, keys[1], month).random(n - n_start, dtype=np.float32)
     return np.concatenate([first, added])
 
 

@@ -1,24 +1,28 @@
 """One run, as data: `RunSpec` says everything a run needs, `run_spec` builds the model, runs it and returns
-its indicators and manifest. `talentsim run` and the batch runner both call `run_spec`, in this process or
-in a worker process (a RunSpec pickles), and get the same rows for the same spec.
+its indicators and manifest. `talentsim run` (`run_command`) and the batch runner both call `run_spec`, in
+this process or in a worker process (a RunSpec pickles), and get the same rows for the same spec.
 """
 
 from __future__ import annotations
 
+import pickle
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
-from simulator.scenario import Scenario
-
-DEFAULT_SCALE = 100
-DEFAULT_SEED = 1
-DEFAULT_END = "2025-12"
-START = "2020-11"
+from simulator.dates import START, date_to_month
+from simulator.inputs.calibration import CalibrationData, load_calibration
+from simulator.inputs.parameters import Parameters, load_parameters
+from simulator.model import TalentFlowModel, required_parameters
+from simulator.recording.output import claim_output, write_run
+from simulator.recording.summary import summary_table
+from simulator.scenario import Scenario, load_scenario
+from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,21 @@ def spec_for(
     )
 
 
+def build_model(
+    spec: RunSpec, data: CalibrationData | None = None, parameters: Parameters | None = None
+) -> TalentFlowModel:
+    """The census-day model of a spec (its scenario's levers in force, its parameter values applied)."""
+    base = parameters or load_parameters()
+    return TalentFlowModel(
+        scale=spec.scale,
+        seed=spec.seed,
+        end=spec.end,
+        parameters=base.with_overrides(spec.parameters),
+        levers=spec.scenario.levers,
+        data=data or load_calibration(),
+    )
+
+
 def run_spec(
     spec: RunSpec,
     *,
@@ -88,23 +107,18 @@ def run_spec(
         data: calibration data (default: loaded from calibration/).
         parameters: the parameter table the spec's values override (default: calibration/parameters.csv).
     """
-    from simulator.model import TalentFlowModel
-
     started = time.perf_counter()
     data = data or load_calibration()
-    base = parameters or load_parameters()
-    model = TalentFlowModel(
-        scale=spec.scale,
-        seed=spec.seed,
-        end=spec.end,
-        parameters=base.with_overrides(spec.parameters),
-        levers=spec.scenario.levers,
-        data=data,
-    )
+    model = build_model(spec, data, parameters)
     model.run(progress=progress)
     elapsed = time.perf_counter() - started
     frame = model.recorder.to_frame(spec.scenario.name, replicate=spec.replicate, seed=spec.seed)
-    manifest = {
+    return frame, manifest_of(spec, model, data, elapsed)
+
+
+def manifest_of(spec: RunSpec, model: TalentFlowModel, data: CalibrationData, elapsed: float) -> dict[str, Any]:
+    """What a run's manifest records: the scenario as resolved, settings, parameters, data hashes, timings."""
+    return {
         "scenario": spec.scenario.resolved(),
         "seed": spec.seed,
         "scale": spec.scale,
@@ -116,4 +130,74 @@ def run_spec(
         "data_file_hashes": data.file_hashes,
         "timings_seconds": {**{k: round(v, 3) for k, v in model.timings.items()}, "total": round(elapsed, 3)},
     }
-    return frame, manifest
+
+
+def save_model(model: TalentFlowModel, path: str | Path) -> None:
+    """Write a model's full state (between two months) to `path`, atomically."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        with temporary.open("wb") as handle:
+            pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def progress_printer(quiet: bool) -> Callable[[int, int], None]:
+    """Progress on standard error: a bar on a terminal, one line a simulated year in a log."""
+    start = time.perf_counter()
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if quiet:
+            return
+        elapsed = time.perf_counter() - start
+        if not interactive:
+            if done % 12 == 0 or done == total:
+                print(f"  {done}/{total} months, {elapsed:.1f} s", file=sys.stderr, flush=True)
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} months, {elapsed:5.1f} s")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def run_command(
+    scenario: str,
+    *,
+    scale: int | None = None,
+    seed: int | None = None,
+    end: str | None = None,
+    out: Path | None = None,
+    quiet: bool = False,
+) -> int:
+    """`talentsim run`: check every input and the output folder, simulate, write, print the summary."""
+    parameters = load_parameters(required=required_parameters())
+    loaded = load_scenario(scenario, parameters)
+    spec = spec_for(loaded, scale=scale, seed=seed, end=end)
+    destination = out or Path("outputs") / loaded.name
+    data = load_calibration()
+    with claim_output(destination):
+        print(
+            f"talentsim: {loaded.name} at scale {spec.scale} (1 simulated person per {spec.scale} residents), "
+            f"seed {spec.seed}, {START} to {spec.end}"
+        )
+        late = [lv.name for lv in loaded.levers.all() if date_to_month(lv.start) > date_to_month(spec.end)]
+        if late:
+            print(
+                f"talentsim: note: {', '.join(late)} start(s) after {spec.end} and will not act in this run",
+                file=sys.stderr,
+            )
+        started = time.perf_counter()
+        frame, manifest = run_spec(spec, progress=progress_printer(quiet), data=data, parameters=parameters)
+        elapsed = time.perf_counter() - started
+        write_run(destination, frame, manifest)
+    print(summary_table(frame))
+    print(f"wrote {destination}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
+    return 0

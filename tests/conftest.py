@@ -12,10 +12,11 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from simulator.data import CalibrationData, Parameters, load_calibration, load_parameters
+from simulator.inputs.calibration import CalibrationData, load_calibration
+from simulator.inputs.parameters import Parameters, load_parameters
 from simulator.model import TalentFlowModel
-from simulator.population import PersonStore
-from simulator.rng import stream
+from simulator.people.store import PersonStore
+from simulator.rng import SYNTHESIS_STREAM, stream
 from simulator.synthesis import synthesize
 
 #: Seed of the shared fixtures.
@@ -45,7 +46,7 @@ def parameters() -> Parameters:
 @pytest.fixture(scope="session")
 def population_100(calibration: CalibrationData, parameters: Parameters) -> PersonStore:
     """The census-day population at scale 100 (read-only)."""
-    return synthesize(calibration, parameters, 100, stream(SEED, "synthesis"))
+    return synthesize(calibration, parameters, 100, stream(SEED, SYNTHESIS_STREAM))
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.codes import OUTSIDE, UNITS
-from simulator.data import CALIBRATION_DIR, DataError, Parameters, load_calibration, load_parameters
+from simulator.geography import OUTSIDE, UNITS
+from simulator.inputs.calibration import load_calibration
+from simulator.inputs.files import CALIBRATION_DIR, DataError
+from simulator.inputs.parameters import ParameterError, Parameters, load_parameters
 
 
 def test_calibration_loads_and_is_consistent(calibration):
@@ -48,8 +50,10 @@ def test_parameter_overrides(parameters):
     changed = parameters.with_overrides({name: p.high})
     assert changed[name] == p.high
     assert parameters[name] == p.value  # the original is untouched
-    with pytest.raises(KeyError):
+    with pytest.raises(ParameterError, match="unknown parameter"):
         Parameters(parameters.table, {"no.such.parameter": 1.0})
+    with pytest.raises(ParameterError, match=r"expected a value in"):
+        parameters.with_overrides({name: p.high + abs(p.high) + 1.0})  # overrides obey the ranges too
 
 
 def test_parameter_group(parameters):

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import step_alone
 
-from simulator import demography
-from simulator.codes import N_REGIONS, SECTOR_INDEX, Edu, Status
-from simulator.flows import MonthFlows
-from simulator.population import PersonStore
-from simulator.rng import stream
+from simulator.codes import SECTOR_INDEX, Edu, Status
+from simulator.geography import N_REGIONS
+from simulator.people.store import PersonStore
+from simulator.processes import demography
 
 
 def run_months(model, months: int):
     """Apply demography alone for `months` months; yield (before, after, flows) snapshots."""
-    persons, world = model.persons, model.world
+    persons, state = model.persons, model.state
     for _ in range(months):
         before = {
             "n": persons.n,
@@ -24,9 +24,8 @@ def run_months(model, months: int):
             "region": persons.region.copy(),
             "age_months": persons.age_months.copy(),
         }
-        flows = MonthFlows()
-        demography.step(persons, world, stream(1, "demography", world.month), flows)
-        world.month += 1
+        flows = step_alone(demography.PROCESS, persons, model, seed=1)
+        state.month += 1
         yield before, flows
 
 
@@ -84,8 +83,8 @@ def test_annual_births_and_deaths_near_their_2019_levels(small_model, calibratio
 
 
 def test_only_women_of_fertile_age_give_birth(small_model):
-    world = small_model(scale=1000).world
-    fert = world.fertility_monthly
+    model = small_model(scale=1000)
+    fert = model.context.tables["fertility_monthly"]
     assert np.all(fert[:15] == 0) and np.all(fert[50:] == 0)
     assert fert[28] > fert[45] > 0
     n = 10_000
@@ -100,8 +99,7 @@ def test_only_women_of_fertile_age_give_birth(small_model):
             origin=np.int8(region),
             status=np.int8(Status.INACTIVE),
         )
-    flows = MonthFlows()
-    demography.step(store, world, stream(4, "demography", 0), flows)
+    flows = step_alone(demography.PROCESS, store, model, seed=4, month=0)
     births = store.n - 4 * n
     assert births > 0
     assert births == flows.births.sum() == flows.births[7]
@@ -125,14 +123,13 @@ def make_store(groups: list[tuple[int, int, int]]) -> PersonStore:
 
 
 def test_deaths_are_more_frequent_at_older_ages(small_model):
-    world = small_model(scale=1000).world
-    q = world.mortality_monthly
+    model = small_model(scale=1000)
+    q = demography.mortality_table(model.params, model.data)
     assert np.all(np.diff(q[30:, 0]) >= 0) and np.all(np.diff(q[30:, 1]) >= 0)
     assert np.all(q[40:, 0] > q[40:, 1])  # men die more than women of the same age
     n = 20_000
     store = make_store([(n, 30, 0), (n, 85, 0)])
-    flows = MonthFlows()
-    demography.step(store, world, stream(2, "demography", 0), flows)
+    flows = step_alone(demography.PROCESS, store, model, seed=2, month=0)
     dead = store.status == Status.DEAD
     young, old = dead[:n].sum(), dead[n : 2 * n].sum()
     assert flows.deaths.sum() == young + old
@@ -141,7 +138,7 @@ def test_deaths_are_more_frequent_at_older_ages(small_model):
 
 
 def test_statutory_retirement(small_model):
-    world = small_model(scale=1000).world
+    model = small_model(scale=1000)
     store = PersonStore(capacity=16)
     # 200 men one month short of 60; half in automotive, half farmers; and 200 men of 45 (no retirement)
     store.append(
@@ -157,7 +154,7 @@ def test_statutory_retirement(small_model):
         employer=np.int16(3),
         wage_yuan_month=np.float32(5000.0),
     )
-    demography.step(store, world, stream(3, "demography", 0), MonthFlows())
+    step_alone(demography.PROCESS, store, model, seed=3, month=0)
     alive = store.status != Status.DEAD
     workers_60 = np.arange(100)[alive[:100]]
     assert workers_60.size > 90

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from helpers import step_alone
 
-from simulator import labour_market
-from simulator.codes import N_UNITS, Status
-from simulator.rng import stream
+from simulator.codes import Status
+from simulator.geography import N_UNITS
+from simulator.processes import labour_market
 
 
 def test_firm_employment_bookkeeping_matches_a_recount(small_model):
@@ -14,8 +15,8 @@ def test_firm_employment_bookkeeping_matches_a_recount(small_model):
     for _ in range(14):  # through a July (graduation, university moves) and many hires and departures
         model.step()
         employer = model.persons.employer
-        recount = np.bincount(employer[employer >= 0], minlength=len(model.world.firms))
-        np.testing.assert_array_equal(model.world.firm_employment, recount)
+        recount = np.bincount(employer[employer >= 0], minlength=len(model.state.firms))
+        np.testing.assert_array_equal(model.state.firms.employment, recount)
 
 
 def test_employer_is_set_exactly_for_the_employed_in_jilin(small_model):
@@ -32,18 +33,18 @@ def test_employer_is_set_exactly_for_the_employed_in_jilin(small_model):
 
 def test_wages_follow_the_firm_level_education_and_human_capital(small_model):
     model = small_model(scale=1000, end="2021-06")
-    persons, world = model.persons, model.world
-    labour_market.set_wages(persons, world)
+    persons, ctx, state = model.persons, model.context, model.state
+    labour_market.set_wages(persons, ctx, state)
     employees = np.flatnonzero(persons.employer >= 0)
     before = persons.wage_yuan_month[employees].copy()
     persons.human_capital[employees] *= 2.0
-    labour_market.set_wages(persons, world)
-    elasticity = world.params["labour.hc_wage_elasticity"]
+    labour_market.set_wages(persons, ctx, state)
+    elasticity = ctx.params["labour.hc_wage_elasticity"]
     np.testing.assert_allclose(persons.wage_yuan_month[employees], before * 2.0**elasticity, rtol=1e-5)
     bill = np.bincount(
-        persons.employer[employees], weights=persons.wage_yuan_month[employees], minlength=len(world.firms)
+        persons.employer[employees], weights=persons.wage_yuan_month[employees], minlength=len(state.firms)
     )
-    np.testing.assert_allclose(world.firm_wage_bill_yuan, bill, rtol=1e-6)
+    np.testing.assert_allclose(state.firms.wage_bill_yuan, bill, rtol=1e-6)
 
 
 def test_more_vacancies_mean_more_hires_in_that_unit(small_model):
@@ -51,12 +52,10 @@ def test_more_vacancies_mean_more_hires_in_that_unit(small_model):
     hires = {}
     for extra in (0.0, 0.3):
         model = small_model(scale=1000, end="2021-06")
-        world, persons = model.world, model.persons
-        for firm in world.firms:
-            if firm.unit == 0:
-                firm.target_employment *= 1.0 + extra
+        firms, persons = model.state.firms, model.persons
+        firms.target_employment[firms.unit == 0] *= 1.0 + extra
         employed_before = np.bincount(persons.region[persons.employer >= 0], minlength=N_UNITS)
-        labour_market.step(persons, world, stream(1, "labour_market", 0), flows=None)
+        step_alone(labour_market.PROCESS, persons, model, seed=1, month=0)
         employed_after = np.bincount(persons.region[persons.employer >= 0], minlength=N_UNITS)
         hires[extra] = employed_after - employed_before
     assert hires[0.3][0] > hires[0.0][0]
@@ -65,9 +64,9 @@ def test_more_vacancies_mean_more_hires_in_that_unit(small_model):
 
 def test_targets_move_towards_the_actual_workforce(small_model):
     model = small_model(scale=1000, end="2021-06")
-    world = model.world
-    firm = world.firms[0]
-    firm.target_employment = world.firm_employment[0] + 100.0
-    labour_market._adjust_targets(world)
-    rate = world.params["labour.target_adjustment_per_month"]
-    assert firm.target_employment == world.firm_employment[0] + 100.0 * (1 - rate)
+    firms = model.state.firms
+    firms.target_employment[0] = firms.employment[0] + 100.0
+    labour_market._adjust_targets(model.context, model.state)
+    rate = model.params["labour.target_adjustment_per_month"]
+    assert firms.target_employment[0] == firms.employment[0] + 100.0 * (1 - rate)
+    assert model.firms[0].target_employment == firms.target_employment[0]  # the Mesa agent is a view

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator import schema
-from simulator.data import load_calibration, load_parameters
+from simulator.dates import date_to_month
+from simulator.inputs.calibration import load_calibration
+from simulator.inputs.parameters import load_parameters
 from simulator.model import TalentFlowModel
-from simulator.recording import OUTPUT_REGIONS
-from simulator.scenario import Scenario, load_scenario
-from simulator.world import date_to_month
+from simulator.recording.recorder import OUTPUT_REGIONS
+from simulator.run import build_model, spec_for
+from simulator.scenario import Scenario, load_scenario, schema
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.toml"))
@@ -27,9 +28,7 @@ PARAMETERS = load_parameters()
 
 
 def build(scenario: Scenario, scale: int, seed: int, end: str) -> TalentFlowModel:
-    return TalentFlowModel.from_scenario(
-        scenario, scale=scale, seed=seed, end=end, parameters=PARAMETERS, data=DATA
-    )
+    return build_model(spec_for(scenario, scale=scale, seed=seed, end=end), data=DATA, parameters=PARAMETERS)
 
 
 @cache
@@ -124,9 +123,9 @@ def test_spending_equals_what_was_paid_to_persons_and_firms():
     spending = frame[frame["indicator"].str.startswith("policy_spending_yuan.")]
     assert spending["value"].sum() > 0
     paid_to_persons = float(model.persons.benefit_paid_yuan.astype(float).sum()) * model.scale
-    paid_to_firms = sum(f.public_funds_yuan for f in model.world.firms)
+    paid_to_firms = float(model.state.firms.public_funds_yuan.sum())
     assert spending["value"].sum() == pytest.approx(paid_to_persons + paid_to_firms, rel=1e-5)
-    kinds = {lever.name for lever in model.world.policy.levers}
+    kinds = {lever.name for lever in model.state.policy.levers}
     assert {name.split(".", 1)[1] for name in spending["indicator"]} <= kinds
 
 

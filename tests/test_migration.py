@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
+from helpers import new_flows, step_alone
 
-from simulator import migration
-from simulator.codes import N_REGIONS, N_UNITS, REGION_INDEX, Status
-from simulator.flows import MonthFlows
-from simulator.policy import PolicySet
-from simulator.population import PersonStore
+from simulator.codes import Status
+from simulator.geography import N_REGIONS, N_UNITS, REGION_INDEX
+from simulator.people.store import PersonStore
+from simulator.processes import migration
 from simulator.rng import stream
 
 R = REGION_INDEX
 
 
-def test_relocate_keeps_the_accounts_and_ends_jobs():
+def test_relocate_keeps_the_accounts_and_ends_jobs(small_model):
+    model = small_model(scale=1000)
     store = PersonStore(capacity=8)
     #            from            to                employed  benefit months
     plan = [
@@ -43,11 +42,12 @@ def test_relocate_keeps_the_accounts_and_ends_jobs():
         benefit_months_left=np.array([p[3] for p in plan], dtype=np.int16),
         months_since_move=np.int16(50),
     )
-    flows = MonthFlows()
-    world = SimpleNamespace(firm_employment=np.full(8, 10, dtype=np.int64), policy=PolicySet(), scale=1)
-    migration.relocate(store, np.arange(len(plan)), destination, world, flows)
-    # firm 7 loses its three employed movers from its employment count
-    assert world.firm_employment[7] == 10 - 3
+    flows = new_flows()
+    employment = model.state.firms.employment
+    before = int(employment[7])
+    migration.relocate(store, np.arange(len(plan)), destination, model.context, model.state, flows)
+    # firm 7 loses its three employed movers from its employment count, and no other firm changes
+    assert employment[7] == before - 3
 
     np.testing.assert_array_equal(store.region, destination)
     arrivals = flows.in_within + flows.in_inter
@@ -86,7 +86,7 @@ def test_choose_picks_an_overwhelmingly_better_alternative():
     utility = rng.normal(size=(rows, N_REGIONS))
     best = rng.integers(0, N_REGIONS, size=rows)
     utility[np.arange(rows), best] += 50.0
-    np.testing.assert_array_equal(migration.choose(utility, stream(1, "migration", 0)), best)
+    np.testing.assert_array_equal(migration.choose(utility, stream(1, migration.PROCESS.stream, 0)), best)
 
 
 def test_choose_follows_logit_probabilities():
@@ -99,8 +99,8 @@ def test_choose_follows_logit_probabilities():
 
 
 def test_hazard_table_by_age(parameters, small_model):
-    world = small_model(scale=1000).world
-    hazard = migration.hazard_table(world)
+    model = small_model(scale=1000)
+    hazard = migration.hazard_table(model.params, model.data)["migration_hazard"]
     assert np.all(hazard[:16] == 0)
     assert hazard[22] == pytest.approx(parameters["migration.hazard.age_20_24"])
     assert hazard[35] == pytest.approx(parameters["migration.hazard.age_30_39"])
@@ -109,25 +109,23 @@ def test_hazard_table_by_age(parameters, small_model):
 
 def test_students_and_the_dead_do_not_consider_moving(small_model):
     model = small_model(scale=1000)
-    persons, world = model.persons, model.world
-    assert migration.consider(persons, world, stream(1, "migration", 0)).size > 0
+    persons, ctx, state = model.persons, model.context, model.state
+    assert migration.consider(persons, ctx, state).size > 0
     persons.status[: persons.n // 2] = Status.STUDENT
     persons.status[persons.n // 2 :] = Status.DEAD
-    assert migration.consider(persons, world, stream(1, "migration", 0)).size == 0
+    assert migration.consider(persons, ctx, state).size == 0
 
 
 def test_a_month_of_migration_matches_its_flows(small_model):
     model = small_model(scale=500)
-    persons, world = model.persons, model.world
+    persons = model.persons
     moved = 0
     for month in range(3):
-        world.month = month
         alive = persons.status != Status.DEAD
         before = np.bincount(persons.region[alive], minlength=N_REGIONS)
         employed_before = persons.status == Status.EMPLOYED
         region_before = persons.region.copy()
-        flows = MonthFlows()
-        migration.step(persons, world, stream(9, "migration", month), flows)
+        flows = step_alone(migration.PROCESS, persons, model, seed=9, month=month)
         after = np.bincount(persons.region[persons.status != Status.DEAD], minlength=N_REGIONS)
         arrivals = flows.in_within + flows.in_inter
         departures = flows.out_within + flows.out_inter

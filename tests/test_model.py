@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.codes import N_UNITS, OUTSIDE, UNITS, Status
+from simulator.codes import Status
+from simulator.dates import date_to_month, month_to_date
+from simulator.geography import N_UNITS, OUTSIDE, UNITS
 from simulator.model import TalentFlowModel
-from simulator.recording import OUTPUT_REGIONS
-from simulator.world import date_to_month, month_to_date
+from simulator.recording.recorder import OUTPUT_REGIONS
 
 ALL_REGIONS = ("province", *UNITS, *OUTSIDE)
 # the shared run of conftest.py: scale 200, 2020-11 to 2022-12

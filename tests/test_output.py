@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from simulator import __version__
-from simulator.output import write_run
+from simulator.recording.output import write_run
 
 FILES = ["indicators.csv", "indicators.parquet", "manifest.json"]
 

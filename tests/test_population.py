@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.codes import REGION_INDEX, Edu, Status, Tier
-from simulator.population import FIELDS, PersonStore
+from simulator.codes import Edu, Status, Tier
+from simulator.geography import REGION_INDEX
+from simulator.people.store import FIELDS, PersonStore
 
 
 def test_new_store_is_empty():

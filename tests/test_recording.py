@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import new_flows
 
-from simulator.codes import N_REGIONS, N_UNITS, REGION_INDEX, SCHOOLING_YEARS, Status, Tier
-from simulator.flows import MonthFlows
-from simulator.recording import INDICATOR_INDEX, INDICATORS, OUTPUT_REGIONS, Recorder, last_graduation_month
+from simulator.codes import SCHOOLING_YEARS, Status, Tier
+from simulator.geography import N_REGIONS, N_UNITS, REGION_INDEX
+from simulator.recording.recorder import (
+    INDICATOR_INDEX,
+    INDICATORS,
+    OUTPUT_REGIONS,
+    Recorder,
+    last_graduation_month,
+)
 
 COLUMNS = ["scenario", "replicate", "seed", "scale", "date", "region", "indicator", "value"]
 
@@ -20,7 +27,7 @@ def value(recorder: Recorder, month: int, indicator: str, region: str) -> float:
 def recorded(small_model):
     model = small_model(scale=1000, end="2021-02")
     recorder = Recorder(months=4, scale=1000)
-    recorder.record_stocks(model.persons, model.world, 0)
+    recorder.record_stocks(model.persons, model.state, 0)
     return model, recorder
 
 
@@ -81,7 +88,7 @@ def test_average_schooling_counts_students_at_the_level_attended(recorded):
 
 def test_flows_are_scaled_and_the_province_counts_only_border_crossings():
     recorder = Recorder(months=2, scale=50)
-    flows = MonthFlows()
+    flows = new_flows()
     flows.births[REGION_INDEX["jilin"]] = 3
     flows.births[REGION_INDEX["east"]] = 4
     flows.deaths[REGION_INDEX["jilin"]] = 2
@@ -110,7 +117,7 @@ def test_flows_are_scaled_and_the_province_counts_only_border_crossings():
 
 def test_to_frame_is_tidy(recorded):
     model, recorder = recorded
-    recorder.record_flows(MonthFlows(), 0)
+    recorder.record_flows(new_flows(), 0)
     frame = recorder.to_frame("demo", replicate=2, seed=9)
     assert list(frame.columns) == COLUMNS
     assert (frame["scenario"] == "demo").all()

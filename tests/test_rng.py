@@ -5,11 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.rng import PROCESSES, sample, stream
+from simulator.processes import SCHEDULE, slot_streams
+from simulator.rng import FIRMS_STREAM, SYNTHESIS_STREAM, sample, stream
+
+PROCESSES = {p.name: p.stream for p in SCHEDULE} | {"synthesis": SYNTHESIS_STREAM, "firms": FIRMS_STREAM}
+PROCESSES |= {f"{name}_{i}": key for name, keys in slot_streams().items() for i, key in enumerate(keys)}
 
 
 def draws(seed: int, process: str, month: int = -1) -> np.ndarray:
-    return stream(seed, process, month).random(100)
+    return stream(seed, PROCESSES[process], month).random(100)
 
 
 def test_identical_arguments_give_identical_draws():
@@ -29,16 +33,17 @@ def test_streams_differ_by_process_month_and_seed():
 
 
 def test_a_stream_does_not_depend_on_other_streams_use():
-    first = stream(3, "migration", 4).random(10)
-    noisy = stream(3, "demography", 4)
+    migration, demography = PROCESSES["migration"], PROCESSES["demography"]
+    first = stream(3, migration, 4).random(10)
+    noisy = stream(3, demography, 4)
     noisy.random(1_000_000)  # another process drawing a lot in the same month
-    stream(3, "migration", 3).random(1_000)
-    np.testing.assert_array_equal(stream(3, "migration", 4).random(10), first)
+    stream(3, migration, 3).random(1_000)
+    np.testing.assert_array_equal(stream(3, migration, 4).random(10), first)
 
 
-def test_unknown_process_is_refused():
-    with pytest.raises(KeyError):
-        stream(1, "astrology")
+def test_every_stream_key_is_used_once():
+    keys = list(PROCESSES.values())
+    assert len(keys) == len(set(keys)) == 12
 
 
 def test_sample_draws_a_sorted_subset_at_the_given_rate():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from simulator import paramdoc, schema
-from simulator.data import load_parameters
+from simulator.inputs.parameters import load_parameters
+from simulator.scenario import docs as paramdoc
+from simulator.scenario import schema
 
 
 def test_parameter_reference_is_up_to_date():

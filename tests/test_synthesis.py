@@ -11,18 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from simulator.codes import N_UNITS, SCHOOLING_YEARS, SECTOR_CLASS, UNITS, Edu, Status, Tier
-from simulator.data import CalibrationData
-from simulator.population import PersonStore
-from simulator.rng import stream
-from simulator.synthesis import (
-    MAX_AGE,
-    ipf,
-    round_to_total,
-    single_years,
-    synthesize,
-    weighted_choice_exact,
-)
+from simulator.codes import SCHOOLING_YEARS, SECTOR_CLASS, Edu, Status, Tier
+from simulator.geography import N_UNITS, UNITS
+from simulator.inputs.calibration import CalibrationData
+from simulator.people.store import PersonStore
+from simulator.rng import SYNTHESIS_STREAM, stream
+from simulator.synthesis import synthesize
+from simulator.synthesis.numerics import MAX_AGE, ipf, round_to_total, single_years, weighted_choice_exact
 
 #: Groups expected to hold fewer simulated persons than this are compared by absolute error instead.
 SMALL_GROUP_PERSONS = 200
@@ -165,7 +160,7 @@ def test_census_marginals_scale_100_within_2_percent(census_day_scale_100, categ
 @pytest.fixture(scope="module")
 def census_day_scale_1(calibration: CalibrationData, parameters) -> dict[str, list[Check]]:
     """The full population of 30 million persons, reduced at once to its census checks (frees ~3.5 GB)."""
-    store = synthesize(calibration, parameters, 1, stream(20201101, "synthesis"))
+    store = synthesize(calibration, parameters, 1, stream(20201101, SYNTHESIS_STREAM))
     checks = census_checks(store, 1, calibration)
     del store
     return checks
@@ -234,9 +229,9 @@ def test_labour_states_are_coherent(population_100):
 
 
 def test_synthesis_is_reproducible_and_seed_dependent(calibration, parameters):
-    a = synthesize(calibration, parameters, 2000, stream(7, "synthesis"))
-    b = synthesize(calibration, parameters, 2000, stream(7, "synthesis"))
-    c = synthesize(calibration, parameters, 2000, stream(8, "synthesis"))
+    a = synthesize(calibration, parameters, 2000, stream(7, SYNTHESIS_STREAM))
+    b = synthesize(calibration, parameters, 2000, stream(7, SYNTHESIS_STREAM))
+    c = synthesize(calibration, parameters, 2000, stream(8, SYNTHESIS_STREAM))
     for name in ("age_months", "sex", "edu", "status", "region", "tier", "sector"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
     assert a.n == b.n

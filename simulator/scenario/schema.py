@@ -1,7 +1,7 @@
 """The one schema of scenario files: every setting declared once, with type, unit, range, default, meaning.
 
 The same declarations drive validation (pydantic, unknown keys forbidden), the defaults, and the generated
-reference `docs/parameters.md` (`python -m simulator.schema > docs/parameters.md`). Amounts and volumes
+reference `docs/parameters.md` (`python -m simulator.scenario.docs > docs/parameters.md`). Amounts and volumes
 of real instruments come from DATA.md section 7 (`calibration/policy_instruments.csv`); the scenario files
 say which.
 """
@@ -15,8 +15,15 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
-from simulator.codes import SECTORS, UNITS
-from simulator.world import date_to_month
+from simulator.codes import SECTORS
+from simulator.dates import date_to_month
+from simulator.geography import UNITS
+
+#: Defaults of a run, and the range of the scale, shared by the command, the model and scenario files.
+DEFAULT_SCALE = 100
+DEFAULT_SEED = 1
+DEFAULT_END = "2025-12"
+MAX_SCALE = 100_000
 
 Unit = Literal[UNITS]  # type: ignore[valid-type]
 Sector = Literal[SECTORS]  # type: ignore[valid-type]
@@ -58,14 +65,14 @@ class RunSettings(Strict):
     """Defaults for `talentsim run` (the command line overrides them)."""
 
     scale: int = setting(
-        100,
+        DEFAULT_SCALE,
         unit="residents per simulated person",
         ge=1,
-        le=100_000,
+        le=MAX_SCALE,
         meaning="one simulated person per `scale` residents; 1 simulates every resident",
     )
-    seed: int = setting(1, unit="", ge=0, le=2**63 - 1, meaning="seed of the run's random numbers")
-    end: Month = setting("2025-12", unit="YYYY-MM", meaning="last simulated month (from 2020-12 on)")
+    seed: int = setting(DEFAULT_SEED, unit="", ge=0, le=2**63 - 1, meaning="seed of the run's random numbers")
+    end: Month = setting(DEFAULT_END, unit="YYYY-MM", meaning="last simulated month (from 2020-12 on)")
 
     @field_validator("end")
     @classmethod
@@ -426,14 +433,3 @@ def bounds(info: FieldInfo) -> tuple[float | None, float | None]:
     low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
     high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
     return low, high
-
-
-def main() -> None:
-    """Print the parameter reference `docs/parameters.md` (Markdown) to standard output."""
-    from simulator.paramdoc import main as paramdoc_main
-
-    paramdoc_main()
-
-
-if __name__ == "__main__":
-    main()

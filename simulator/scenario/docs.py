@@ -1,7 +1,7 @@
 """The generated reference `docs/parameters.md`: every setting of a scenario file and every calibration parameter.
 
-Run `python -m simulator.schema > docs/parameters.md` (or `python -m simulator.paramdoc`) after changing
-`simulator/schema.py` or `calibration/parameters.csv`; `tests/test_schema_docs.py` fails while the file is
+Run `python -m simulator.scenario.docs > docs/parameters.md` after changing
+`simulator/scenario/schema.py` or `calibration/parameters.csv`; `tests/test_schema_docs.py` fails while the file is
 out of date.
 """
 
@@ -15,17 +15,19 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from simulator import schema
-from simulator.codes import SECTORS, UNITS, UNITS_ZH
-from simulator.data import CALIBRATION_DIR, load_parameters
+from simulator.codes import SECTORS
+from simulator.geography import UNITS, UNITS_ZH
+from simulator.inputs.files import CALIBRATION_DIR
+from simulator.inputs.parameters import load_parameters
+from simulator.scenario import schema
 
-DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
-REGENERATE = "python -m simulator.schema > docs/parameters.md"
+DOC_PATH = Path(__file__).resolve().parent.parent.parent / "docs" / "parameters.md"
+REGENERATE = "python -m simulator.scenario.docs > docs/parameters.md"
 
 INTRO = f"""\
 # Scenario files and parameters: the reference
 
-Generated from `simulator/schema.py` and `calibration/parameters.csv` by `{REGENERATE}`;
+Generated from `simulator/scenario/schema.py` and `calibration/parameters.csv` by `{REGENERATE}`;
 do not edit by hand (a test fails when this file is out of date).
 
 A scenario file is TOML. Every key below is checked: an unknown key, a value of the wrong type or out of

@@ -12,24 +12,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.codes import N_UNITS, OUTSIDE, PROGRAMME_YEARS, UNITS, Edu, Status, Tier
-from simulator.flows import MonthFlows
-from simulator.migration import relocate
-from simulator.population import EVENT_GRADUATED, PersonStore
-from simulator.world import World
+from simulator.codes import PROGRAMME_YEARS, Edu, Status, Tier
+from simulator.geography import N_UNITS, OUTSIDE, UNITS
+from simulator.people.store import EVENT_GRADUATED, PersonStore
+from simulator.processes.base import Indicator, Process
+from simulator.processes.migration import relocate
+from simulator.world.context import Context
+from simulator.world.flows import MonthFlows
+from simulator.world.state import WorldState
 
 GRADUATION_MONTH = 7
 SCHOOL_START_AGE = 6
 HE_LEVELS = (Edu.COLLEGE, Edu.BACHELOR, Edu.MASTER, Edu.PHD)
 
 
-def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+def step(
+    persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
+) -> None:
     """Run the school year's end (July only)."""
-    if world.calendar_month != GRADUATION_MONTH:
+    if state.calendar_month != GRADUATION_MONTH:
         return
     _start_school(persons)
     completed = _complete_year(persons)
-    _progress(persons, world, rng, flows, completed)
+    _progress(persons, ctx, state, rng, flows, completed)
 
 
 def _start_school(persons: PersonStore) -> None:
@@ -60,9 +65,14 @@ def _leave_school(persons: PersonStore, idx: np.ndarray) -> None:
 
 
 def _progress(
-    persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows, done: np.ndarray
+    persons: PersonStore,
+    ctx: Context,
+    state: WorldState,
+    rng: np.random.Generator,
+    flows: MonthFlows,
+    done: np.ndarray,
 ) -> None:
-    p = world.params.group("education")
+    p = ctx.params.group("education")
     level = persons.edu[done]
     inside = persons.region[done] < N_UNITS
     u = rng.random(done.size)
@@ -76,7 +86,7 @@ def _progress(
         _enrol(persons, done[here & (u < prob)], nxt)
         leavers = done[here & (u >= prob)]
         if finished == Edu.JUNIOR:  # levers' extra technical-school places
-            technical = world.policy.technical_entrants(persons, leavers, world)
+            technical = state.policy.technical_entrants(persons, leavers, ctx, state)
             _enrol(persons, technical, Edu.SENIOR)
             leavers = np.setdiff1d(leavers, technical, assume_unique=True)
         _leave_school(persons, leavers)
@@ -87,7 +97,7 @@ def _progress(
     all_graduates = done[he_done]
     graduates = done[he_done & inside]
     flows.graduates += np.bincount(persons.region[graduates], minlength=flows.graduates.size)
-    persons.graduation_month[all_graduates] = world.month
+    persons.graduation_month[all_graduates] = state.month
     persons.graduated_inside[all_graduates] = inside[he_done]
     persons.events[all_graduates] |= EVENT_GRADUATED
     persons.human_capital[all_graduates] = 1.0
@@ -117,7 +127,7 @@ def _progress(
         & (u < p["senior_to_jilin_he"] + p["senior_to_outside_he"])
     ]
     outside_leavers = done[seniors & ~inside]
-    capacity = int(round(p["he_graduates_per_year"] / world.scale))
+    capacity = int(round(p["he_graduates_per_year"] / ctx.scale))
     # the places Jilin's own leavers do not take go to outside senior-secondary leavers of this year first,
     # then to outside persons aged 18-21 who left senior-secondary school earlier and are not studying
     earlier = np.flatnonzero((persons.region >= N_UNITS) & (persons.edu == Edu.SENIOR))
@@ -130,9 +140,9 @@ def _progress(
     college = rng.random(entrants.size) < p["college_share_of_he_graduates"]
     _enrol(persons, entrants[college], Edu.COLLEGE)
     _enrol(persons, entrants[~college], Edu.BACHELOR)
-    relocate(persons, entrants, _university_unit(world, rng, entrants.size), world, flows)
+    relocate(persons, entrants, _university_unit(ctx, rng, entrants.size), ctx, state, flows)
     _enrol(persons, to_elsewhere, Edu.BACHELOR)
-    relocate(persons, to_elsewhere, _outside_region(world, rng, to_elsewhere.size), world, flows)
+    relocate(persons, to_elsewhere, _outside_region(ctx, rng, to_elsewhere.size), ctx, state, flows)
     # outside leavers who do not come to Jilin: study or work where they are
     rest = np.setdiff1d(outside_leavers, from_outside)
     studies = rng.random(rest.size) < p["senior_to_jilin_he"] + p["senior_to_outside_he"]
@@ -142,12 +152,34 @@ def _progress(
     _leave_school(persons, np.setdiff1d(done[seniors], entered, assume_unique=True))
 
 
-def _university_unit(world: World, rng: np.random.Generator, count: int) -> np.ndarray:
+def _university_unit(ctx: Context, rng: np.random.Generator, count: int) -> np.ndarray:
     """Where new students study: Jilin's units in proportion to their universities' assumed capacity."""
-    shares = np.array([world.params[f"education.he_capacity_share.{u}"] for u in UNITS])
+    shares = np.array([ctx.params[f"education.he_capacity_share.{u}"] for u in UNITS])
     return rng.choice(N_UNITS, size=count, p=shares / shares.sum()).astype(np.int8)
 
 
-def _outside_region(world: World, rng: np.random.Generator, count: int) -> np.ndarray:
-    shares = np.array([world.params[f"synthesis.diaspora_share.{r}"] for r in OUTSIDE])
+def _outside_region(ctx: Context, rng: np.random.Generator, count: int) -> np.ndarray:
+    shares = np.array([ctx.params[f"synthesis.diaspora_share.{r}"] for r in OUTSIDE])
     return (N_UNITS + rng.choice(len(OUTSIDE), size=count, p=shares / shares.sum())).astype(np.int8)
+
+
+PROCESS = Process(
+    name="education",
+    stream=2,
+    step=step,
+    flows=("graduates",),
+    indicators=(
+        Indicator("graduates", "persons", "flow", True, False, "completions of higher education in Jilin"),
+    ),
+    parameters=(
+        "education.he_graduates_per_year",
+        "education.college_share_of_he_graduates",
+        "education.primary_to_junior",
+        "education.junior_to_senior",
+        "education.senior_to_jilin_he",
+        "education.senior_to_outside_he",
+        "education.bachelor_to_master",
+        "education.master_to_phd",
+        *(f"education.he_capacity_share.{u}" for u in UNITS),
+    ),
+)

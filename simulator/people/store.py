@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.codes import EDU_NAMES, REGIONS, SECTORS, Sex, Status, Tier
+from simulator.codes import EDU_NAMES, SECTORS, Sex, Status, Tier
+from simulator.geography import REGIONS
 
 #: Every attribute of a person: name -> (dtype, fill value for a new slot, meaning with unit).
 FIELDS: dict[str, tuple[type, float, str]] = {
@@ -119,6 +120,21 @@ class PersonStore:
             self._columns[name][start:stop] = values.get(name, fill)
         self.n = stop
         return np.arange(start, stop)
+
+    def copy(self) -> PersonStore:
+        """An independent copy (same slots, same capacity)."""
+        other = PersonStore.__new__(PersonStore)
+        other.__dict__["_columns"] = {name: column.copy() for name, column in self._columns.items()}
+        other.__dict__["n"] = self.n
+        return other
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, np.ndarray], headroom: float = 1.08) -> PersonStore:
+        """A store holding the given columns (each of length n), with room to grow by `headroom`."""
+        n = len(next(iter(columns.values())))
+        store = cls(capacity=int(n * headroom) + 1024)
+        store.append(n, **{name: np.asarray(columns[name]) for name in FIELDS})
+        return store
 
     def _grow(self, capacity: int) -> None:
         for name, (dtype, fill, _) in FIELDS.items():

@@ -18,18 +18,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.codes import N_REGIONS, N_UNITS, Status
-from simulator.flows import MonthFlows
-from simulator.labour_market import end_jobs
-from simulator.population import EVENT_JOB_LOST, PersonStore, fresh_graduates
-from simulator.world import EDU_WAGE_PREMIUM, World
+from simulator.codes import Status
+from simulator.geography import N_REGIONS, N_UNITS, OUTSIDE
+from simulator.inputs.calibration import CalibrationData
+from simulator.inputs.parameters import Parameters
+from simulator.people.store import EVENT_JOB_LOST, PersonStore, fresh_graduates
+from simulator.processes.base import Indicator, Process
+from simulator.processes.labour_market import end_jobs
+from simulator.world.context import EDU_WAGE_PREMIUM, Context
+from simulator.world.flows import MOVE_FLOWS, MonthFlows
+from simulator.world.state import WorldState
 
 HAZARD_BANDS = (16, 20, 25, 30, 40, 50, 65, 200)
+#: Regions with an amenity constant (the other units have none: 0).
+AMENITY_REGIONS = ("changchun", "yanbian", "changbaishan", *OUTSIDE)
 HAZARD_NAMES = ("age_16_19", "age_20_24", "age_25_29", "age_30_39", "age_40_49", "age_50_64", "age_65_plus")
 
 
 def relocate(
-    persons: PersonStore, idx: np.ndarray, destination: np.ndarray, world: World, flows: MonthFlows
+    persons: PersonStore,
+    idx: np.ndarray,
+    destination: np.ndarray,
+    ctx: Context,
+    state: WorldState,
+    flows: MonthFlows,
 ) -> None:
     """Move persons `idx` to `destination` regions, ending jobs and benefits that do not travel."""
     source = persons.region[idx].copy()
@@ -38,39 +50,41 @@ def relocate(
     flows.add_moves(source, destination)
     persons.region[idx] = destination
     persons.months_since_move[idx] = 0
-    end_jobs(persons, idx[persons.status[idx] == Status.EMPLOYED], world, Status.UNEMPLOYED)
-    world.policy.forfeit(persons, idx[destination >= N_UNITS], world)
+    end_jobs(persons, idx[persons.status[idx] == Status.EMPLOYED], state, Status.UNEMPLOYED)
+    state.policy.forfeit(persons, idx[destination >= N_UNITS], ctx, state)
 
 
-def hazard_table(world: World) -> np.ndarray:
-    """Monthly consideration hazard by single age 0..127 (0 below 16)."""
+def hazard_table(params: Parameters, data: CalibrationData) -> dict[str, np.ndarray]:
+    """Monthly consideration hazard by single age 0..127 (0 below 16), as the table "migration_hazard"."""
     ages = np.arange(128)
     band = np.digitize(ages, HAZARD_BANDS) - 1
-    rates = np.array([world.params[f"migration.hazard.{n}"] for n in HAZARD_NAMES])
-    return np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
+    rates = np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES])
+    hazard = np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
+    return {"migration_hazard": hazard}
 
 
-def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np.ndarray:
+def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarray:
     """Indices of the persons who consider moving this month.
 
     One uniform draw per person slot (so that the draws do not depend on anyone's state). The exact
     hazard is computed only where it can matter: for everyone whose draw falls below the largest hazard
     their age allows without life events, and for everyone with a life event.
     """
-    p = world.params
-    draws = world.uniforms("migration", persons.n)
+    p = ctx.params
+    draws = state.draws.uniforms("migration", persons.n)
+    table = ctx.tables["migration_hazard"]
     recent_move = np.float32(p["migration.recent_move_multiplier"])
-    graduated = fresh_graduates(persons.graduation_month, world.month)
+    graduated = fresh_graduates(persons.graduation_month, state.month)
     special = graduated | (persons.events != 0)
-    ceiling = world.migration_hazard.max() * (1.0 + recent_move)
+    ceiling = table.max() * (1.0 + recent_move)
     maybe = np.flatnonzero((draws < ceiling) | special)
-    hazard = world.migration_hazard[persons.age_years[maybe]]
+    hazard = table[persons.age_years[maybe]]
     graduated = graduated[maybe]
     maybe_draws = draws[maybe]
     keep = (maybe_draws < hazard * (1.0 + recent_move)) | special[maybe]
     maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
     # graduation multiplies the hazard, the more so the more recent it is
-    since = (world.month - persons.graduation_month[maybe].astype(np.int64)).astype(np.float32)
+    since = (state.month - persons.graduation_month[maybe].astype(np.int64)).astype(np.float32)
     boost = (p["migration.graduation_multiplier"] - 1.0) * np.exp(-since / p["migration.graduation_decay_months"])
     hazard = hazard * np.where(graduated, 1.0 + boost, 1.0).astype(np.float32)
     job_lost = (persons.events[maybe] & EVENT_JOB_LOST) != 0
@@ -82,29 +96,30 @@ def consider(persons: PersonStore, world: World, rng: np.random.Generator) -> np
     return maybe[(maybe_draws < hazard) & able]
 
 
-def utilities(persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray:
+def utilities(persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState) -> np.ndarray:
     """Systematic utility of every region (columns) for persons `idx` (rows).
 
     log(wage_d * premium_i + benefit_id / H) = log(wage_d) + log(premium_i) + log1p(benefit_id / (H wage_d
     premium_i)); log(premium_i) is the same for every alternative of a person and is left out (it cannot
     change a logit choice), and the benefit term is computed only when some lever offers a benefit.
     """
-    p = world.params
+    p = ctx.params
     here = persons.region[idx].astype(np.int64)
     origin = persons.origin[idx].astype(np.int64)
-    wage = world.wage_level()
-    employment = np.log(np.clip(1.0 - world.unemployment(), 0.01, 1.0))
+    regions = state.regions
+    wage = regions.wage_level_yuan_month
+    employment = np.log(np.clip(1.0 - regions.unemployment_rate, 0.01, 1.0))
     region_term = p["migration.beta_income"] * np.log(wage) + p["migration.beta_employment"] * employment
-    u = np.repeat((region_term + world.amenity()).astype(np.float32)[None, :], idx.size, axis=0)
-    benefit = world.policy.benefit_value_yuan(persons, idx, world)
+    u = np.repeat((region_term + regions.amenity).astype(np.float32)[None, :], idx.size, axis=0)
+    benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
     if not np.isscalar(benefit):
         annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
         u += p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :]))
     rows = np.arange(idx.size)
-    u -= p["migration.beta_distance"] * world.log_distance[here]
+    u -= p["migration.beta_distance"] * ctx.log_distance[here]
     u[rows, here] += p["migration.stay_bonus"]
     u[rows, origin] += p["migration.origin_tie"]
-    penalty = p["migration.outsider_penalty"] - world.policy.outsider_penalty_reduction(persons, idx, world)
+    penalty = p["migration.outsider_penalty"] - state.policy.outsider_penalty_reduction(persons, idx, ctx, state)
     u[:, :N_UNITS] -= (np.maximum(penalty, 0.0) * (origin >= N_UNITS))[:, None]
     return u
 
@@ -117,22 +132,25 @@ def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.minimum((cumulative < threshold).sum(axis=1), utility.shape[1] - 1)
 
 
-def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+def step(
+    persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
+) -> None:
     """Consider, choose, move; children and elderly follow."""
-    idx = consider(persons, world, rng)
+    idx = consider(persons, ctx, state)
     if idx.size == 0:
         return
-    destination = choose(utilities(persons, idx, world), rng).astype(np.int8)
+    destination = choose(utilities(persons, idx, ctx, state), rng).astype(np.int8)
     movers = persons.region[idx] != destination
     idx, destination = idx[movers], destination[movers]
     source = persons.region[idx].copy()
-    relocate(persons, idx, destination, world, flows)
-    _followers(persons, world, rng, flows, idx, source, destination)
+    relocate(persons, idx, destination, ctx, state, flows)
+    _followers(persons, ctx, state, rng, flows, idx, source, destination)
 
 
 def _followers(
     persons: PersonStore,
-    world: World,
+    ctx: Context,
+    state: WorldState,
     rng: np.random.Generator,
     flows: MonthFlows,
     movers: np.ndarray,
@@ -141,7 +159,7 @@ def _followers(
 ) -> None:
     """Each adult mover may take along a child of the same region of departure, and an elderly person
     (alive, not moved this month), drawn at random."""
-    p = world.params
+    p = ctx.params
     age = persons.age_years[movers]
     groups = (
         (25, 49, p["migration.child_follow_prob"], persons.age_years <= 15),
@@ -165,7 +183,7 @@ def _followers(
             chosen_dst.append(wanted[:k])
         if chosen:
             idx = np.concatenate(chosen)
-            relocate(persons, idx, np.concatenate(chosen_dst).astype(np.int8), world, flows)
+            relocate(persons, idx, np.concatenate(chosen_dst).astype(np.int8), ctx, state, flows)
 
 
 def _positions_of(values: np.ndarray, r: int, k: int, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -183,3 +201,75 @@ def _positions_of(values: np.ndarray, r: int, k: int, count: int, rng: np.random
         if found.size >= k:
             return rng.permutation(found)[:k]
     return rng.choice(np.flatnonzero(values == r), size=k, replace=False)
+
+
+def _in_migrants(flows: MonthFlows) -> tuple[np.ndarray, float]:
+    return flows.in_within + flows.in_inter, float(flows.in_inter[:N_UNITS].sum())
+
+
+def _out_migrants(flows: MonthFlows) -> tuple[np.ndarray, float]:
+    return flows.out_within + flows.out_inter, float(flows.out_inter[:N_UNITS].sum())
+
+
+def _net_within(flows: MonthFlows) -> tuple[np.ndarray, float]:
+    return flows.in_within - flows.out_within, 0.0
+
+
+def _net_inter(flows: MonthFlows) -> tuple[np.ndarray, float]:
+    net = flows.in_inter - flows.out_inter
+    return net, float(net[:N_UNITS].sum())
+
+
+PROCESS = Process(
+    name="migration",
+    stream=5,
+    step=step,
+    flows=MOVE_FLOWS,
+    indicators=(
+        Indicator(
+            "in_migrants", "persons", "flow", True, True, "arrivals (province: from outside only)", _in_migrants
+        ),
+        Indicator(
+            "out_migrants", "persons", "flow", True, True, "departures (province: to outside only)", _out_migrants
+        ),
+        Indicator(
+            "net_migration_within_province",
+            "persons",
+            "flow",
+            True,
+            False,
+            "arrivals minus departures to and from other units of Jilin",
+            _net_within,
+        ),
+        Indicator(
+            "net_migration_interprovincial",
+            "persons",
+            "flow",
+            True,
+            True,
+            "arrivals minus departures across the provincial border",
+            _net_inter,
+        ),
+    ),
+    parameters=(
+        *(f"migration.hazard.{n}" for n in HAZARD_NAMES),
+        "migration.graduation_multiplier",
+        "migration.graduation_decay_months",
+        "migration.job_loss_multiplier",
+        "migration.recent_move_multiplier",
+        "migration.recent_move_decay_months",
+        "migration.beta_income",
+        "migration.beta_employment",
+        "migration.stay_bonus",
+        "migration.origin_tie",
+        "migration.beta_distance",
+        *(f"migration.amenity.{r}" for r in AMENITY_REGIONS),
+        *(f"migration.distance_km.{r}" for r in ("central", "west")),
+        "migration.child_follow_prob",
+        "migration.elder_follow_prob",
+        "migration.benefit_horizon_years",
+        "migration.outsider_penalty",
+    ),
+    tables=hazard_table,
+    slot_streams={"migration": (10, 11)},
+)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.codes import SECTOR_INDEX, Edu, Status, Tier
-from simulator.flows import MonthFlows
-from simulator.population import PersonStore
+from simulator.people.store import PersonStore
+from simulator.processes.base import Indicator, Process, counter
 from simulator.rng import sample_slots
-from simulator.world import World
+from simulator.world.context import Context
+from simulator.world.flows import MonthFlows
+from simulator.world.state import WorldState
 
 
 def monthly(rate_per_year: float) -> float:
@@ -24,9 +26,11 @@ def monthly(rate_per_year: float) -> float:
     return 1.0 - (1.0 - rate_per_year) ** (1.0 / 12.0)
 
 
-def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+def step(
+    persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
+) -> None:
     """Learning, depreciation, training and tier changes of one month."""
-    p = world.params.group("skills")
+    p = ctx.params.group("skills")
     status, h = persons.status, persons.human_capital
     h += np.float32(p["learning_per_year"] / 12.0) * (status == Status.EMPLOYED)
     idle = np.flatnonzero((status == Status.UNEMPLOYED) | (status == Status.INACTIVE))
@@ -35,7 +39,7 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     # firm-funded training: employees of Jilin firms (employer >= 0) at a yearly rate (drawn by thinning)
     drawn = sample_slots(persons.n, monthly(p["training_rate_per_year"]), rng)
     trained = drawn[persons.employer[drawn] >= 0]
-    courses = np.concatenate([trained, world.policy.subsidised_trainees(persons, world, flows)])
+    courses = np.concatenate([trained, state.policy.subsidised_trainees(persons, ctx, state, flows)])
     flows.training += np.bincount(persons.region[courses], minlength=flows.training.size)  # person-times
     trained = np.unique(courses)  # a person on two courses in a month gains as from one
     h[trained] += np.float32(p["training_gain"])
@@ -46,7 +50,7 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     skilled = skilled[persons.employer[skilled] >= 0]
     mean_h = float(h[skilled].mean()) if skilled.size else 1.0
     chance = monthly(p["certification_per_year"]) * (h[skilled] / mean_h) ** p["certification_hc_elasticity"]
-    chance = np.minimum(chance * world.policy.certification_multiplier(persons, skilled, world), 1.0)
+    chance = np.minimum(chance * state.policy.certification_multiplier(persons, skilled, ctx, state), 1.0)
     certified = skilled[rng.random(skilled.size) < chance]
     trained_skilled = trained[persons.tier[trained] == Tier.SKILLED]
     passed = trained_skilled[rng.random(trained_skilled.size) < p["certification_after_training"]]
@@ -63,3 +67,35 @@ def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: Mo
     eligible = (persons.tier[drawn] == Tier.NONE) & (edu >= Edu.JUNIOR) & (edu <= Edu.COLLEGE)
     eligible &= persons.sector[drawn] != SECTOR_INDEX["agriculture"]
     persons.tier[drawn[eligible]] = Tier.SKILLED
+
+
+PROCESS = Process(
+    name="skills",
+    stream=3,
+    step=step,
+    flows=("training", "certified_high_skill"),
+    indicators=(
+        Indicator(
+            "training_person_times",
+            "person-times",
+            "flow",
+            True,
+            False,
+            "vocational training courses taken (a person on two courses counts twice)",
+            value=counter("training"),
+        ),
+        Indicator("certified_high_skill", "persons", "flow", True, False, "skilled workers certified high-skill"),
+    ),
+    parameters=(
+        "skills.learning_per_year",
+        "skills.depreciation_per_year",
+        "skills.training_rate_per_year",
+        "skills.training_gain",
+        "skills.skilled_entry_per_year",
+        "skills.certification_per_year",
+        "skills.certification_after_training",
+        "skills.skilled_after_training",
+        "skills.certification_hc_elasticity",
+        "skills.professional_entry_bachelor",
+    ),
+)

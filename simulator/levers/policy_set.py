@@ -1,7 +1,7 @@
-"""Policy: the levers of a scenario and the seams through which they act (ODD submodel 6).
+"""The levers of a run and the one place that calls them, seam by seam (ODD submodel 6).
 
 A lever never edits outcomes. It acts only through the model's decision rules, each reached through one
-method of `PolicySet`:
+seam (`simulator.levers.seams`) and one method here:
 - `benefit_value_yuan`: the value of the benefits a person holds (kept only while living in Jilin) and
   of those they could get in each region; it enters the migration utility as income;
 - `outsider_penalty_reduction`: household-registration reform lowers Jilin's barrier for outsiders;
@@ -12,7 +12,7 @@ method of `PolicySet`:
 - `begin_month`: firms' demand and productivity (industrial parks) and talent classification;
 - `pay`: the benefits due are paid monthly and every yuan is counted per lever.
 
-Levers draw random numbers only from the policy stream (`rng`, set by the model each month), so the other
+Levers draw random numbers only from the policy stream (`rng`, set each month by `begin_month`), so the other
 processes draw the same numbers with and without them (common random numbers).
 """
 
@@ -20,32 +20,51 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.codes import N_REGIONS, N_UNITS
-from simulator.flows import MonthFlows
-from simulator.population import PersonStore
-from simulator.world import World
+from simulator.geography import N_REGIONS, N_UNITS
+from simulator.levers.base import LeverBase
+from simulator.levers.seams import (
+    AdjustFirms,
+    CertificationMultiplier,
+    Classify,
+    OnHire,
+    PenaltyReduction,
+    ProspectiveValue,
+    Spend,
+    SubsidisedTrainees,
+    TechnicalEntrants,
+)
+from simulator.people.store import PersonStore
+from simulator.world.context import Context
+from simulator.world.flows import MonthFlows
+from simulator.world.state import WorldState
 
 
 class PolicySet:
     """The levers of a run, and the one place that calls them."""
 
-    def __init__(self, levers: list | None = None) -> None:
+    def __init__(self, levers: list[LeverBase] | None = None) -> None:
         self.levers = list(levers or [])
         self.rng = np.random.default_rng(0)
 
-    def _active(self, world: World, method: str) -> list:
-        return [lv for lv in self.levers if lv.active(world.month) and hasattr(lv, method)]
+    def _active(self, state: WorldState, seam: type) -> list:
+        return [lv for lv in self.levers if isinstance(lv, seam) and lv.active(state.month)]
 
-    def begin_month(self, persons: PersonStore, world: World, flows: MonthFlows, rng: np.random.Generator) -> None:
+    def _every(self, seam: type) -> list:
+        return [lv for lv in self.levers if isinstance(lv, seam)]
+
+    def begin_month(
+        self, persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows, rng: np.random.Generator
+    ) -> None:
         """Set this month's random stream; let parks change firms and talent levers classify."""
         self.rng = rng
-        for lever in self.levers:
-            if hasattr(lever, "adjust_firms"):
-                lever.adjust_firms(world, flows)
-        for lever in self._active(world, "classify"):
-            lever.classify(persons, world, rng)
+        for lever in self._every(AdjustFirms):
+            lever.adjust_firms(ctx, state, flows)
+        for lever in self._active(state, Classify):
+            lever.classify(persons, ctx, state, rng)
 
-    def benefit_value_yuan(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray | float:
+    def benefit_value_yuan(
+        self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
+    ) -> np.ndarray | float:
         """Value (yuan) of the benefits persons `idx` would have in each region: shape (n, regions).
 
         Benefits held are paid only in Jilin, so their remaining amount counts at every unit; levers add
@@ -56,50 +75,56 @@ class PolicySet:
         held = persons.benefit_months_left[idx] * persons.benefit_yuan_month[idx].astype(float)
         inside = np.arange(N_REGIONS) < N_UNITS
         total = held[:, None] * inside[None, :]
-        for lever in self._active(world, "prospective_value"):
-            total = total + lever.prospective_value(persons, idx, world)
+        for lever in self._active(state, ProspectiveValue):
+            total = total + lever.prospective_value(persons, idx, ctx, state)
         return total
 
     def outsider_penalty_reduction(
-        self, persons: PersonStore, idx: np.ndarray, world: World
+        self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
     ) -> np.ndarray | float:
         """How much of the outsider penalty levers remove for persons `idx` (utility)."""
         total: np.ndarray | float = 0.0
-        for lever in self._active(world, "penalty_reduction"):
-            total = total + lever.penalty_reduction(persons, idx, world)
+        for lever in self._active(state, PenaltyReduction):
+            total = total + lever.penalty_reduction(persons, idx, ctx, state)
         return total
 
-    def subsidised_trainees(self, persons: PersonStore, world: World, flows: MonthFlows) -> np.ndarray:
+    def subsidised_trainees(
+        self, persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows
+    ) -> np.ndarray:
         """Persons trained this month by levers, once per course (a person may appear twice)."""
         chosen = [
-            lv.subsidised_trainees(persons, world, self.rng, flows)
-            for lv in self._active(world, "subsidised_trainees")
+            lv.subsidised_trainees(persons, ctx, state, self.rng, flows)
+            for lv in self._active(state, SubsidisedTrainees)
         ]
         return np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
 
-    def certification_multiplier(self, persons: PersonStore, idx: np.ndarray, world: World) -> np.ndarray | float:
+    def certification_multiplier(
+        self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
+    ) -> np.ndarray | float:
         """Multiplier of the certification chance of skilled workers `idx`."""
         total: np.ndarray | float = 1.0
-        for lever in self._active(world, "certification_multiplier"):
-            total = total * lever.certification_multiplier(persons, idx, world)
+        for lever in self._active(state, CertificationMultiplier):
+            total = total * lever.certification_multiplier(persons, idx, ctx, state)
         return total
 
-    def technical_entrants(self, persons: PersonStore, leavers: np.ndarray, world: World) -> np.ndarray:
+    def technical_entrants(
+        self, persons: PersonStore, leavers: np.ndarray, ctx: Context, state: WorldState
+    ) -> np.ndarray:
         """Junior-secondary leavers who take levers' technical-school places; marks them."""
         taken: list[np.ndarray] = []
-        for lever in self._active(world, "technical_entrants"):
+        for lever in self._active(state, TechnicalEntrants):
             free = np.setdiff1d(leavers, np.concatenate(taken)) if taken else leavers
-            chosen = lever.technical_entrants(persons, free, world, self.rng)
+            chosen = lever.technical_entrants(persons, free, ctx, state, self.rng)
             persons.technical[chosen] = lever.index + 1
             taken.append(chosen)
         return np.concatenate(taken) if taken else np.empty(0, dtype=np.int64)
 
-    def on_hire(self, persons: PersonStore, hired: np.ndarray, world: World) -> None:
+    def on_hire(self, persons: PersonStore, hired: np.ndarray, ctx: Context, state: WorldState) -> None:
         """Let levers grant benefits to persons just hired."""
-        for lever in self._active(world, "on_hire"):
-            lever.on_hire(persons, hired, world)
+        for lever in self._active(state, OnHire):
+            lever.on_hire(persons, hired, ctx, state)
 
-    def forfeit(self, persons: PersonStore, idx: np.ndarray, world: World) -> None:
+    def forfeit(self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState) -> None:
         """Persons `idx` lose the benefits they hold (on leaving the province or dying); what would still
         have been paid is released from their levers' commitments."""
         holders = idx[persons.benefit_months_left[idx] > 0]
@@ -107,12 +132,12 @@ class PolicySet:
             left = persons.benefit_months_left[holders] * persons.benefit_yuan_month[holders].astype(float)
             released = np.bincount(persons.benefit_lever[holders], weights=left, minlength=len(self.levers))
             for lever, yuan in zip(self.levers, released, strict=False):
-                lever.release(float(yuan) * world.scale)
+                lever.release(float(yuan) * ctx.scale)
         persons.benefit_months_left[idx] = 0
         persons.benefit_lever[idx] = -1
         persons.benefit_yuan_month[idx] = 0.0
 
-    def pay(self, persons: PersonStore, world: World, flows: MonthFlows) -> None:
+    def pay(self, persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
         """Pay the monthly benefits due to persons living in Jilin; count them per lever."""
         if not self.levers:
             return
@@ -123,17 +148,11 @@ class PolicySet:
         persons.benefit_months_left[due] -= 1
         paid = np.bincount(persons.benefit_lever[due], weights=amount, minlength=len(self.levers))
         for lever, yuan in zip(self.levers, paid, strict=False):
-            real = float(yuan) * world.scale
+            real = float(yuan) * ctx.scale
             lever.release(real)
             lever.charge(flows, real)
         ended = due[persons.benefit_months_left[due] == 0]
         persons.benefit_lever[ended] = -1
         persons.benefit_yuan_month[ended] = 0.0
-        for lever in self.levers:
-            if hasattr(lever, "spend"):
-                lever.spend(persons, world, flows)
-
-
-def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
-    """The policy process of the month: pay what is due."""
-    world.policy.pay(persons, world, flows)
+        for lever in self._every(Spend):
+            lever.spend(persons, ctx, state, flows)

@@ -8,64 +8,22 @@ For the province, in- and out-migrants are the moves across the provincial borde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from simulator.arrays import bincount
-from simulator.codes import (
-    N_REGIONS,
-    N_SECTORS,
-    N_UNITS,
-    REGIONS,
-    SCHOOLING_YEARS,
-    SECTORS,
-    Edu,
-    Status,
-    Tier,
-)
-from simulator.flows import MonthFlows
-from simulator.population import PersonStore
-from simulator.world import World, calendar_month, month_to_date
+from simulator.codes import N_SECTORS, SCHOOLING_YEARS, SECTORS, Edu, Status, Tier
+from simulator.dates import calendar_month, month_to_date
+from simulator.geography import N_REGIONS, N_UNITS, REGIONS
+from simulator.people.store import PersonStore
+from simulator.processes import flow_indicators
+from simulator.processes.base import Indicator
+from simulator.world.flows import MonthFlows
+from simulator.world.state import WorldState
 
-
-@dataclass(frozen=True)
-class Indicator:
-    """An output indicator: its unit, whether it is a stock or a flow, and whether it scales with N."""
-
-    name: str
-    unit: str
-    kind: str  # "stock" (first day of the month), "flow" (total in the month) or "rate"
-    scaled: bool
-    outside: bool  # also reported for the outside regions
-    meaning: str
-
-
-INDICATORS: tuple[Indicator, ...] = (
+STOCK_INDICATORS: tuple[Indicator, ...] = (
     Indicator("population", "persons", "stock", True, True, "residents (outside: tracked persons only)"),
     Indicator("working_age_population", "persons", "stock", True, True, "residents aged 16-59"),
-    Indicator("births", "persons", "flow", True, True, "live births"),
-    Indicator("deaths", "persons", "flow", True, True, "deaths"),
-    Indicator("in_migrants", "persons", "flow", True, True, "arrivals (province: from outside only)"),
-    Indicator("out_migrants", "persons", "flow", True, True, "departures (province: to outside only)"),
-    Indicator(
-        "net_migration_within_province",
-        "persons",
-        "flow",
-        True,
-        False,
-        "arrivals minus departures to and from other units of Jilin",
-    ),
-    Indicator(
-        "net_migration_interprovincial",
-        "persons",
-        "flow",
-        True,
-        True,
-        "arrivals minus departures across the provincial border",
-    ),
-    Indicator("graduates", "persons", "flow", True, False, "completions of higher education in Jilin"),
     Indicator(
         "graduates_retained",
         "persons",
@@ -121,8 +79,6 @@ INDICATORS: tuple[Indicator, ...] = (
         False,
         "share of residents with college education or more (students at the level attended)",
     ),
-    Indicator("training_person_times", "person-times", "flow", True, False, "vocational training courses taken"),
-    Indicator("certified_high_skill", "persons", "flow", True, False, "skilled workers certified high-skill"),
     Indicator(
         "training_person_times_since_2021",
         "person-times",
@@ -156,9 +112,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "training_person_times_since_2021 / the plan's 2021-2025 target (1,050,000); province only",
     ),
 )
+#: Every indicator: the stocks and rates recorded here, then the flows the processes declare.
+INDICATORS: tuple[Indicator, ...] = STOCK_INDICATORS + flow_indicators()
 #: First model month counted towards the plan's training target (2021-01).
 PLAN_START_MONTH = 2
 INDICATOR_INDEX = {ind.name: i for i, ind in enumerate(INDICATORS)}
+FLOW_INDICATORS = flow_indicators()
 #: Output regions: the province first, then the units, then the outside regions.
 OUTPUT_REGIONS: tuple[str, ...] = ("province",) + REGIONS
 
@@ -180,7 +139,7 @@ class Recorder:
         row[0] = province
         row[1:] = by_region
 
-    def record_stocks(self, persons: PersonStore, world: World, month: int) -> None:
+    def record_stocks(self, persons: PersonStore, state: WorldState, month: int) -> None:
         """Stocks on the first day of `month` (before that month's processes run)."""
         s = self.scale
         key = persons.region.astype(np.int16)
@@ -235,18 +194,18 @@ class Recorder:
         )
 
         # employees of Jilin firms by firm (kept by the labour market) and their wage bill (set_wages)
-        per_firm = world.firm_employment.astype(float)
-        wages_firm = world.firm_wage_bill_yuan
-        firms = world.firm_arrays()
-        cell = firms["unit"] * N_SECTORS + firms["sector"]
+        firms = state.firms
+        per_firm = firms.employment.astype(float)
+        wages_firm = firms.wage_bill_yuan
+        cell = firms.unit * N_SECTORS + firms.sector
         by_sector = np.bincount(cell, weights=per_firm, minlength=N_REGIONS * N_SECTORS).reshape(
             N_REGIONS, N_SECTORS
         )
         for k, sector in enumerate(SECTORS):
             put_count(f"employed_{sector}", by_sector[:, k])
-        paid = firms["sector"] != 0  # non-agricultural
-        wage_sum = np.bincount(firms["unit"][paid], weights=wages_firm[paid], minlength=N_REGIONS)
-        paid_count = np.bincount(firms["unit"][paid], weights=per_firm[paid], minlength=N_REGIONS)
+        paid = firms.sector != 0  # non-agricultural
+        wage_sum = np.bincount(firms.unit[paid], weights=wages_firm[paid], minlength=N_REGIONS)
+        paid_count = np.bincount(firms.unit[paid], weights=per_firm[paid], minlength=N_REGIONS)
         put_ratio("mean_wage", wage_sum * 12.0, paid_count)
 
         cohort = last_graduation_month(month - 1)
@@ -264,30 +223,14 @@ class Recorder:
         )
 
     def record_flows(self, flows: MonthFlows, month: int) -> None:
-        """Flows during `month`."""
+        """Flows during `month`: every flow indicator the processes declare, then the plan's running totals."""
         s = self.scale
-        inside = slice(0, N_UNITS)
         mask_inside = np.arange(N_REGIONS) < N_UNITS
-
-        def put(name: str, values: np.ndarray, province: float, outside: bool) -> None:
-            shown = values.astype(float) if outside else np.where(mask_inside, values, np.nan)
-            self._put(month, name, shown * s, province * s)
-
-        put("births", flows.births, flows.births[inside].sum(), True)
-        put("deaths", flows.deaths, flows.deaths[inside].sum(), True)
-        put("in_migrants", flows.in_within + flows.in_inter, flows.in_inter[inside].sum(), True)
-        put("out_migrants", flows.out_within + flows.out_inter, flows.out_inter[inside].sum(), True)
-        put("net_migration_within_province", flows.in_within - flows.out_within, 0.0, False)
-        net_inter = flows.in_inter - flows.out_inter
-        put("net_migration_interprovincial", net_inter, net_inter[inside].sum(), True)
-        put("graduates", flows.graduates, flows.graduates[inside].sum(), False)
-        put("training_person_times", flows.training, flows.training[inside].sum(), False)
-        put(
-            "certified_high_skill",
-            flows.certified_high_skill,
-            flows.certified_high_skill[inside].sum(),
-            False,
-        )
+        for indicator in FLOW_INDICATORS:
+            values, province = indicator.flow_value(flows)
+            shown = values.astype(float) if indicator.outside else np.where(mask_inside, values, np.nan)
+            self._put(month, indicator.name, shown * s, province * s)
+        inside = slice(0, N_UNITS)
         if month >= PLAN_START_MONTH:
             self.training_since_2021 += float(flows.training[inside].sum()) * s
         self._put(month, "training_person_times_since_2021", np.full(N_REGIONS, np.nan), self.training_since_2021)

@@ -16,122 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.codes import OUTSIDE, UNITS
-
-CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "calibration"
-
-
-class DataError(ValueError):
-    """A calibration data file is missing, malformed or inconsistent."""
-
-
-def _read(directory: Path, name: str, columns: list[str]) -> pd.DataFrame:
-    path = directory / name
-    try:
-        frame = pd.read_csv(path)
-    except FileNotFoundError:
-        raise DataError(f"{path}: calibration file is missing") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(f"{path}: missing columns {missing} (has {list(frame.columns)})")
-    if "source" in columns and frame["source"].isna().any():
-        row = int(frame.index[frame["source"].isna()][0]) + 2
-        raise DataError(f"{path}: line {row} has no source")
-    return frame
-
-
-def _numeric(frame: pd.DataFrame, column: str, path: Path, allow_missing: bool = False) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & (frame[column].notna() | (not allow_missing))
-    if bad.any():
-        row = int(frame.index[bad][0]) + 2
-        raise DataError(f"{path}: line {row}, column {column}: not a number (got {frame[column][bad].iloc[0]!r})")
-    return values.to_numpy(dtype=float)
-
-
-def _figures(directory: Path, name: str) -> dict[str, float]:
-    frame = _read(directory, name, ["figure", "value", "source"])
-    values = _numeric(frame, "value", directory / name)
-    return dict(zip(frame["figure"], values, strict=True))
-
-
-def _close(a: float, b: float, tolerance: float) -> bool:
-    return abs(a - b) <= tolerance * max(abs(b), 1.0)
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One behavioural or structural parameter with its plausible range and where it comes from."""
-
-    name: str
-    value: float
-    low: float
-    high: float
-    unit: str
-    basis: str
-    source: str
-    meaning: str
-
-
-class Parameters:
-    """The model's parameters from `calibration/parameters.csv`, with optional overrides.
-
-    Access by full name: `params["migration.hazard_scale"]`. Overrides may only name known parameters and
-    must lie within their stated range.
-    """
-
-    def __init__(self, table: dict[str, Parameter], overrides: dict[str, float] | None = None) -> None:
-        self.table = table
-        self.values = {name: p.value for name, p in table.items()}
-        for name, value in (overrides or {}).items():
-            if name not in table:
-                raise KeyError(name)
-            self.values[name] = float(value)
-
-    def __getitem__(self, name: str) -> float:
-        return self.values[name]
-
-    def group(self, prefix: str) -> dict[str, float]:
-        """All parameters named `prefix.<key>`, as {key: value}."""
-        cut = len(prefix) + 1
-        return {n[cut:]: v for n, v in self.values.items() if n.startswith(prefix + ".")}
-
-    def with_overrides(self, overrides: dict[str, float]) -> Parameters:
-        """A copy with some values replaced."""
-        merged = {n: v for n, v in self.values.items() if v != self.table[n].value}
-        merged.update(overrides)
-        return Parameters(self.table, merged)
-
-
-def load_parameters(directory: Path = CALIBRATION_DIR) -> Parameters:
-    """Read `parameters.csv`; each row must have a value inside [low, high] and a source."""
-    name = "parameters.csv"
-    path = directory / name
-    columns = ["name", "value", "low", "high", "unit", "basis", "source", "meaning"]
-    frame = _read(directory, name, columns)
-    value, low, high = (_numeric(frame, c, path) for c in ("value", "low", "high"))
-    table: dict[str, Parameter] = {}
-    for i, row in frame.iterrows():
-        key = str(row["name"])
-        if key in table:
-            raise DataError(f"{path}: line {i + 2}: parameter {key} appears twice")
-        if not low[i] <= value[i] <= high[i]:
-            raise DataError(f"{path}: line {i + 2}: {key} = {value[i]} lies outside [{low[i]}, {high[i]}]")
-        if row["basis"] not in {"assumption", "provisional", "statutory", "derived", "data"}:
-            raise DataError(f"{path}: line {i + 2}: basis must be assumption/provisional/statutory/derived/data")
-        table[key] = Parameter(
-            key,
-            value[i],
-            low[i],
-            high[i],
-            str(row["unit"]),
-            str(row["basis"]),
-            str(row["source"]),
-            str(row["meaning"]),
-        )
-    return Parameters(table)
+from simulator.geography import OUTSIDE, UNITS, UNITS_ZH
+from simulator.inputs.files import CALIBRATION_DIR, DataError, close, figures, numeric, read_csv
 
 
 @dataclass(frozen=True)
@@ -170,18 +56,18 @@ class CalibrationData:
 def _age_table(directory: Path, name: str, with_sex: bool) -> AgeTable:
     path = directory / name
     cols = ["age_low", "age_high", "total"] + (["male", "female"] if with_sex else []) + ["source"]
-    frame = _read(directory, name, cols)
-    low = _numeric(frame, "age_low", path).astype(int)
-    high_raw = _numeric(frame, "age_high", path, allow_missing=True)
+    frame = read_csv(directory, name, cols)
+    low = numeric(frame, "age_low", path).astype(int)
+    high_raw = numeric(frame, "age_high", path, allow_missing=True)
     if np.isnan(high_raw[:-1]).any():
         raise DataError(f"{path}: only the last age group may be open (empty age_high)")
     high = np.where(np.isnan(high_raw), 104, high_raw).astype(int)
     if (low[1:] != high[:-1] + 1).any() or low[0] != 0 and name.startswith("age"):
         raise DataError(f"{path}: age groups must be contiguous and start at 0")
-    total = _numeric(frame, "total", path)
+    total = numeric(frame, "total", path)
     if not with_sex:
         return AgeTable(low, high, total)
-    male, female = _numeric(frame, "male", path), _numeric(frame, "female", path)
+    male, female = numeric(frame, "male", path), numeric(frame, "female", path)
     bad = np.flatnonzero(male + female != total)
     if bad.size:
         raise DataError(f"{path}: line {bad[0] + 2}: male + female != total")
@@ -194,7 +80,7 @@ def _hash_files(directory: Path) -> dict[str, str]:
 
 def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
     """Load and check every calibration file; raise `DataError` on the first problem."""
-    province = _figures(directory, "province_2020.csv")
+    province = figures(directory, "province_2020.csv")
     for key in ("population", "male", "female", "employed", "employed_tertiary", "working_age_16_59"):
         if key not in province:
             raise DataError(f"{directory / 'province_2020.csv'}: figure {key} is missing")
@@ -212,19 +98,24 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
         raise DataError(f"{directory / 'age_2010.csv'}: ages do not sum to population_2010")
 
     units_path = directory / "units_2020.csv"
-    units = _read(directory, "units_2020.csv", ["unit", "name_zh", "population", "lat", "lon", "source"])
+    units = read_csv(directory, "units_2020.csv", ["unit", "name_zh", "population", "lat", "lon", "source"])
     if tuple(units["unit"]) != UNITS:
         raise DataError(f"{units_path}: units must be {list(UNITS)} in that order (got {list(units['unit'])})")
-    unit_population = _numeric(units, "population", units_path)
+    names = [UNITS_ZH[u] for u in UNITS]
+    if list(units["name_zh"]) != names:
+        raise DataError(
+            f"{units_path}: name_zh must be {names} (simulator/geography.py; got {list(units['name_zh'])})"
+        )
+    unit_population = numeric(units, "population", units_path)
     if unit_population.sum() != province["population"]:
         raise DataError(
             f"{units_path}: the 11 units sum to {unit_population.sum():.0f}, "
             f"not the province total {province['population']:.0f}"
         )
-    lat_lon = np.column_stack([_numeric(units, "lat", units_path), _numeric(units, "lon", units_path)])
+    lat_lon = np.column_stack([numeric(units, "lat", units_path), numeric(units, "lon", units_path)])
 
     shares_path = directory / "unit_age_shares_2020.csv"
-    shares = _read(
+    shares = read_csv(
         directory,
         "unit_age_shares_2020.csv",
         ["unit", "share_0_14_pct", "share_15_59_pct", "share_60_plus_pct", "source"],
@@ -236,44 +127,46 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
             continue
         if row["unit"] not in UNITS:
             raise DataError(f"{shares_path}: unknown unit {row['unit']!r}")
-        if not _close(sum(triple), 100.0, 0.001):
+        if not close(sum(triple), 100.0, 0.001):
             raise DataError(f"{shares_path}: shares of {row['unit']} sum to {sum(triple):.2f}, not 100")
         unit_age_shares[str(row["unit"])] = triple  # type: ignore[assignment]
 
-    vital = _read(directory, "vital_statistics.csv", ["year", "year_end_population", "births", "deaths", "source"])
+    vital = read_csv(
+        directory, "vital_statistics.csv", ["year", "year_end_population", "births", "deaths", "source"]
+    )
     fert_path = directory / "fertility_age_shares_2020.csv"
-    fert = _read(directory, "fertility_age_shares_2020.csv", ["age_low", "age_high", "share_pct", "source"])
-    fert_share = _numeric(fert, "share_pct", fert_path)
-    if not _close(fert_share.sum(), 100.0, 0.002):
+    fert = read_csv(directory, "fertility_age_shares_2020.csv", ["age_low", "age_high", "share_pct", "source"])
+    fert_share = numeric(fert, "share_pct", fert_path)
+    if not close(fert_share.sum(), 100.0, 0.002):
         raise DataError(f"{fert_path}: shares sum to {fert_share.sum():.2f}, not 100")
     fertility = AgeTable(
-        _numeric(fert, "age_low", fert_path).astype(int),
-        _numeric(fert, "age_high", fert_path).astype(int),
+        numeric(fert, "age_low", fert_path).astype(int),
+        numeric(fert, "age_high", fert_path).astype(int),
         fert_share,
     )
 
     wages_path = directory / "city_wages_2021.csv"
-    wages = _read(directory, "city_wages_2021.csv", ["unit", "wage_yuan_year", "source"])
-    wage_by_unit = dict(zip(wages["unit"], _numeric(wages, "wage_yuan_year", wages_path), strict=True))
+    wages = read_csv(directory, "city_wages_2021.csv", ["unit", "wage_yuan_year", "source"])
+    wage_by_unit = dict(zip(wages["unit"], numeric(wages, "wage_yuan_year", wages_path), strict=True))
     if "province" not in wage_by_unit:
         raise DataError(f"{wages_path}: needs a row for 'province'")
     ratio = np.array([wage_by_unit.get(u, np.nan) / wage_by_unit["province"] for u in UNITS])
 
     outside_path = directory / "outside_wages_2020.csv"
-    outside = _read(directory, "outside_wages_2020.csv", ["area", "kind", "wage_yuan_year", "source"])
+    outside = read_csv(directory, "outside_wages_2020.csv", ["area", "kind", "wage_yuan_year", "source"])
     regions = outside[outside["kind"] == "region"]
-    by_region = dict(zip(regions["area"], _numeric(regions, "wage_yuan_year", outside_path), strict=True))
+    by_region = dict(zip(regions["area"], numeric(regions, "wage_yuan_year", outside_path), strict=True))
     region_of = {"northeast_other": "northeast", "east": "east", "central": "central", "west": "west"}
     try:
         outside_wage = np.array([by_region[region_of[r]] for r in OUTSIDE])
     except KeyError as exc:
         raise DataError(f"{outside_path}: missing regional wage {exc}") from None
 
-    instruments = _read(
+    instruments = read_csv(
         directory, "policy_instruments.csv", ["instrument", "item", "value", "unit", "start", "source"]
     )
     plan = instruments[instruments["instrument"] == "plan_targets_2025"]
-    plan_values = _numeric(plan, "value", directory / "policy_instruments.csv")
+    plan_values = numeric(plan, "value", directory / "policy_instruments.csv")
     plan_targets = dict(zip(plan["item"], plan_values, strict=True))
     for key in ("high_skill_talent", "high_skill_share_pct", "training_person_times"):
         if key not in plan_targets:
@@ -290,8 +183,8 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
         fertility_shares=fertility,
         unit_wage_ratio=ratio,
         outside_wage_yuan_year=outside_wage,
-        graduates=_figures(directory, "graduates.csv"),
-        places=_read(directory, "places.csv", ["place", "lat", "lon", "outside_region", "source"]),
+        graduates=figures(directory, "graduates.csv"),
+        places=read_csv(directory, "places.csv", ["place", "lat", "lon", "outside_region", "source"]),
         plan_targets=plan_targets,
         file_hashes=_hash_files(directory),
     )

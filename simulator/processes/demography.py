@@ -11,89 +11,108 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.codes import SECTOR_INDEX, Edu, Status
-from simulator.flows import MonthFlows
-from simulator.labour_market import end_jobs
-from simulator.population import PersonStore
+from simulator.inputs.calibration import CalibrationData
+from simulator.inputs.parameters import Parameters
+from simulator.people.retirement import retirement_age_years
+from simulator.people.store import PersonStore
+from simulator.processes.base import Indicator, Process
+from simulator.processes.labour_market import end_jobs
 from simulator.rng import sample_slots
-from simulator.synthesis import MAX_AGE, census_targets, retirement_age_years, single_years
-from simulator.world import World
+from simulator.synthesis.numerics import MAX_AGE, single_years
+from simulator.synthesis.targets import census_targets
+from simulator.world.context import Context
+from simulator.world.flows import MonthFlows
+from simulator.world.state import WorldState
 
 AGES = np.arange(MAX_AGE + 1)
 
 
-def vital_2019(world: World) -> dict[str, float]:
+def vital_2019(data: CalibrationData) -> dict[str, float]:
     """Births and deaths of 2019, the last full year before census day (calibration/vital_statistics.csv)."""
-    vital = world.data.vital
+    vital = data.vital
     row = vital[vital["year"] == 2019]
     if row.empty:
         raise ValueError("calibration/vital_statistics.csv has no row for 2019")
     return {"births": float(row["births"].iloc[0]), "deaths": float(row["deaths"].iloc[0])}
 
 
-def mortality_by_cell(world: World) -> np.ndarray:
+def mortality_by_cell(params: Parameters, data: CalibrationData) -> np.ndarray:
     """Monthly death probability indexed by 2 * age + sex for ages 0..127 (ages past 104 as 104)."""
-    table = mortality_table(world)
+    table = mortality_table(params, data)
     ages = np.minimum(np.arange(128), MAX_AGE)
     return np.column_stack([table[ages, 0], table[ages, 1]]).ravel().astype(np.float32)
 
 
-def mortality_table(world: World) -> np.ndarray:
+def mortality_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     """Monthly death probability by single age (0..104) and sex, scaled to the 2019 deaths."""
-    p = world.params
+    p = params
     slope = np.log(2.0) / p["demography.mortality_doubling_years"]
     shape = np.exp(slope * (AGES - 60.0)) + 0.002
     shape[0] += p["demography.mortality_infant_ratio"]
     shape_sex = np.column_stack([shape * p["demography.mortality_male_ratio"], shape])
-    population = census_targets(world.data).age_sex
-    level = vital_2019(world)["deaths"] / float((population * shape_sex).sum())
+    population = census_targets(data).age_sex
+    level = vital_2019(data)["deaths"] / float((population * shape_sex).sum())
     annual = np.minimum(level * shape_sex, 3.0)
     return (1.0 - np.exp(-annual / 12.0)).astype(np.float32)
 
 
-def fertility_table(world: World) -> np.ndarray:
+def fertility_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     """Monthly birth probability of a woman by single age, scaled to the 2019 births."""
-    fert = world.data.fertility_shares
-    women = census_targets(world.data).age_sex[:, 1]
+    fert = data.fertility_shares
+    women = census_targets(data).age_sex[:, 1]
     rate = np.zeros(MAX_AGE + 1)
     for low, high, share in zip(fert.age_low, fert.age_high, fert.total, strict=True):
         rate[low : high + 1] = share / women[low : high + 1].sum()
     # smooth the steps between groups a little, keeping each group's share of births
     smoothed = single_years(fert, fert.total) / np.maximum(women, 1.0)
     rate = np.where(rate > 0, smoothed, 0.0)
-    level = vital_2019(world)["births"] / float((women * rate).sum())
+    level = vital_2019(data)["births"] / float((women * rate).sum())
     return (level * rate / 12.0).astype(np.float32)
 
 
-def step(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+def tables(params: Parameters, data: CalibrationData) -> dict[str, np.ndarray]:
+    """The tables demography reads: monthly death probability by age-sex cell, monthly fertility by age."""
+    return {
+        "mortality_monthly_by_cell": mortality_by_cell(params, data),
+        "fertility_monthly": fertility_table(params, data),
+    }
+
+
+def step(
+    persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
+) -> None:
     """Deaths, births, ageing by one month and retirement."""
-    _deaths(persons, world, rng, flows)
-    _births(persons, world, rng, flows)
-    _age(persons, world.month)
-    _retire(persons, world, rng)
+    _deaths(persons, ctx, state, flows)
+    _births(persons, ctx, state, rng, flows)
+    _age(persons, state.month)
+    _retire(persons, ctx, state, rng)
 
 
-def _deaths(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
     """One uniform draw per person slot against the monthly death probability of the slot's age and sex."""
     cell = persons.age_years.view(np.uint8) * np.uint8(2)  # ages stay below 128, so cells below 256
     cell += persons.sex.view(np.uint8)
-    q = world.mortality_monthly_by_cell[cell]
-    idx = np.flatnonzero(world.uniforms("deaths", persons.n) < q)
+    q = ctx.tables["mortality_monthly_by_cell"][cell]
+    idx = np.flatnonzero(state.draws.uniforms("deaths", persons.n) < q)
     idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
-    end_jobs(persons, idx, world, Status.DEAD)
-    world.policy.forfeit(persons, idx, world)
+    end_jobs(persons, idx, state, Status.DEAD)
+    state.policy.forfeit(persons, idx, ctx, state)
 
 
-def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows: MonthFlows) -> None:
+def _births(
+    persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
+) -> None:
     """Thinning: slots drawn at the highest monthly fertility; living women of each age are kept with their
     age's probability over the highest."""
-    highest = float(world.fertility_monthly.max())
+    fertility = ctx.tables["fertility_monthly"]
+    highest = float(fertility.max())
     drawn = sample_slots(persons.n, highest, rng)
     age = persons.age_years[drawn].astype(np.int64)
     women = (persons.sex[drawn] == 1) & (age >= 15) & (age <= 49) & (persons.status[drawn] != Status.DEAD)
     drawn, age = drawn[women], age[women]
-    mothers = drawn[rng.random(drawn.size) * highest < world.fertility_monthly[age]]
-    ratio = world.params["demography.sex_ratio_at_birth"]
+    mothers = drawn[rng.random(drawn.size) * highest < fertility[age]]
+    ratio = ctx.params["demography.sex_ratio_at_birth"]
     sex = (rng.random(mothers.size) >= ratio / (100.0 + ratio)).astype(np.int8)
     region = persons.region[mothers].copy()
     origin = persons.origin[mothers].copy()
@@ -105,7 +124,7 @@ def _births(persons: PersonStore, world: World, rng: np.random.Generator, flows:
         status=np.int8(Status.CHILD),
         edu=np.int8(Edu.NONE),
         months_since_move=np.int16(120),
-        birthday_phase=np.int8((world.month - 1) % 12),
+        birthday_phase=np.int8((state.month - 1) % 12),
     )
     flows.births += np.bincount(region, minlength=flows.births.size)
 
@@ -123,12 +142,12 @@ def _age(persons: PersonStore, month: int) -> None:
     since += 1
 
 
-def _retire(persons: PersonStore, world: World, rng: np.random.Generator) -> None:
+def _retire(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
     """Workers outside agriculture retire in the month they reach the statutory age; those still in the
     labour force past it (farmers, and the re-employed counted on census day) leave at a yearly hazard."""
     age_months = persons.age_months
     statutory = {
-        int(world.params[k]) * 12
+        int(ctx.params[k]) * 12
         for k in (
             "demography.retirement_age_men",
             "demography.retirement_age_women_cadre",
@@ -139,17 +158,41 @@ def _retire(persons: PersonStore, world: World, rng: np.random.Generator) -> Non
     for months in statutory:
         at_age |= age_months == months
     reaching = np.flatnonzero(at_age)
-    exit_p = 1.0 - (1.0 - world.params["demography.late_exit_per_year"]) ** (1 / 12)
+    exit_p = 1.0 - (1.0 - ctx.params["demography.late_exit_per_year"]) ** (1 / 12)
     late = sample_slots(persons.n, exit_p, rng)
     late = late[persons.age_years[late] >= 50]
     candidates = np.concatenate([reaching, np.setdiff1d(late, reaching, assume_unique=True)])
     status = persons.status[candidates]
     in_labour_force = (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)
-    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], world.params) * 12
+    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], ctx.params) * 12
     months = age_months[candidates]
     farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
     is_late = np.zeros(candidates.size, dtype=bool)
     is_late[reaching.size :] = True
     is_late[: reaching.size] = np.isin(reaching, late, assume_unique=True)
     stops = in_labour_force & (((months == limit) & ~farmer) | ((months >= limit) & is_late))
-    end_jobs(persons, candidates[stops], world, Status.RETIRED)
+    end_jobs(persons, candidates[stops], state, Status.RETIRED)
+
+
+PROCESS = Process(
+    name="demography",
+    stream=1,
+    step=step,
+    flows=("births", "deaths"),
+    indicators=(
+        Indicator("births", "persons", "flow", True, True, "live births"),
+        Indicator("deaths", "persons", "flow", True, True, "deaths"),
+    ),
+    parameters=(
+        "demography.mortality_doubling_years",
+        "demography.mortality_infant_ratio",
+        "demography.mortality_male_ratio",
+        "demography.sex_ratio_at_birth",
+        "demography.late_exit_per_year",
+        "demography.retirement_age_men",
+        "demography.retirement_age_women_cadre",
+        "demography.retirement_age_women_worker",
+    ),
+    tables=tables,
+    slot_streams={"deaths": (8, 9)},
+)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import difflib
 import math
 import os
 import re
@@ -28,18 +27,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulator import schema
-from simulator.data import Parameter, Parameters, load_parameters
-from simulator.world import date_to_month
+from simulator.dates import date_to_month
+from simulator.inputs.parameters import Parameter, Parameters, load_parameters
+from simulator.scenario import schema
+from simulator.scenario.errors import ScenarioError, got, key_path, num, strip_tags, suggest
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = Path(__file__).resolve().parent.parent.parent
 SCENARIOS_DIR = REPO_DIR / "scenarios"
 #: Keys of a scenario that a child never inherits from the scenario it extends.
 NOT_INHERITED = ("name", "description", "extends")
 NAME_PATTERN = re.compile(
     next(m.pattern for m in schema.ScenarioFile.model_fields["name"].metadata if getattr(m, "pattern", None))
 )
-GOT_LENGTH = 60
 #: Plain-language forms of the schema's string patterns.
 PATTERN_HINTS = {
     NAME_PATTERN.pattern: "expected up to 64 letters, digits, '_', '-' or '.', starting with a letter or digit "
@@ -62,14 +61,6 @@ TYPE_HINTS = {
     "dict_type": "expected a table",
     "missing": "missing required key",
 }
-
-
-class ScenarioError(ValueError):
-    """A scenario file is missing, unreadable or invalid. The message is one line."""
-
-    def __init__(self, file: str | Path, key: str, problem: str) -> None:
-        self.file, self.key, self.problem = str(file), key, " ".join(str(problem).split())
-        super().__init__(f"{self.file}: {key}: {self.problem}" if key else f"{self.file}: {self.problem}")
 
 
 @dataclass
@@ -112,20 +103,6 @@ class Scenario:
 # --- reading ---
 
 
-def _got(value: Any) -> str:
-    text = repr(value)
-    if len(text) > GOT_LENGTH:
-        text = text[: GOT_LENGTH - 3] + "..."
-    return f"(got {text})"
-
-
-def _suggest(key: str, valid: list[str] | set[str], listing: bool = True) -> str:
-    close = difflib.get_close_matches(key, sorted(valid), n=1)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f"; valid keys: {', '.join(valid)}" if listing else ""
-
-
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file or raise ScenarioError."""
     if path.is_dir():
@@ -153,7 +130,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 def _parameters(value: Any, file: Path, table: dict[str, Parameter]) -> dict[str, float]:
     """Flatten `[parameters]` (nested tables or quoted dotted keys) and check names, types and ranges."""
     if not isinstance(value, dict):
-        raise ScenarioError(file, "parameters", f"expected a table of name = number {_got(value)}")
+        raise ScenarioError(file, "parameters", f"expected a table of name = number {got(value)}")
     flat: dict[str, Any] = {}
 
     def walk(node: dict[str, Any], prefix: str) -> None:
@@ -162,7 +139,7 @@ def _parameters(value: Any, file: Path, table: dict[str, Parameter]) -> dict[str
             if isinstance(item, dict) and name not in table:
                 walk(item, name + ".")
             elif name in flat:
-                raise ScenarioError(file, f"parameters.{name}", f"given twice {_got(item)}")
+                raise ScenarioError(file, f"parameters.{name}", f"given twice {got(item)}")
             else:
                 flat[name] = item
 
@@ -171,13 +148,13 @@ def _parameters(value: Any, file: Path, table: dict[str, Parameter]) -> dict[str
     for name, item in flat.items():
         key = f"parameters.{name}"
         if name not in table:
-            hint = _suggest(name, table, listing=False) or "; docs/parameters.md lists the parameters"
-            raise ScenarioError(file, key, f"unknown parameter{hint} {_got(item)}")
+            hint = suggest(name, table, listing=False) or "; docs/parameters.md lists the parameters"
+            raise ScenarioError(file, key, f"unknown parameter{hint} {got(item)}")
         if not isinstance(item, int | float) or isinstance(item, bool):
-            raise ScenarioError(file, key, f"expected a number {_got(item)}")
+            raise ScenarioError(file, key, f"expected a number {got(item)}")
         low, high = table[name].low, table[name].high
         if not (math.isfinite(item) and low <= item <= high):
-            raise ScenarioError(file, key, f"expected a value in [{_num(low)}, {_num(high)}] {_got(item)}")
+            raise ScenarioError(file, key, f"expected a value in [{num(low)}, {num(high)}] {got(item)}")
         out[name] = float(item)
     return out
 
@@ -192,20 +169,20 @@ def _display(path: Path) -> Path:
 def _parent_file(extends: Any, file: Path) -> Path:
     """The file that `extends` names, relative to `file`; raise ScenarioError if there is none."""
     if not isinstance(extends, str) or not extends.strip():
-        raise ScenarioError(file, "extends", f"expected a scenario name or a path to a .toml file {_got(extends)}")
+        raise ScenarioError(file, "extends", f"expected a scenario name or a path to a .toml file {got(extends)}")
     if "/" in extends or "\\" in extends or extends.endswith(".toml"):
         parent = _display(file.parent / extends)
         if not parent.is_file():
-            raise ScenarioError(file, "extends", f"no such scenario file {parent} {_got(extends)}")
+            raise ScenarioError(file, "extends", f"no such scenario file {parent} {got(extends)}")
         return parent
     if not NAME_PATTERN.match(extends):
-        raise ScenarioError(file, "extends", f"expected a scenario name or a path to a .toml file {_got(extends)}")
+        raise ScenarioError(file, "extends", f"expected a scenario name or a path to a .toml file {got(extends)}")
     candidates = [_display(file.parent / f"{extends}.toml"), SCENARIOS_DIR / f"{extends}.toml"]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
     looked = " or ".join(dict.fromkeys(str(c) for c in candidates))
-    raise ScenarioError(file, "extends", f"no scenario named {extends!r} (looked for {looked}) {_got(extends)}")
+    raise ScenarioError(file, "extends", f"no scenario named {extends!r} (looked for {looked}) {got(extends)}")
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -252,36 +229,13 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 # --- validation ---
 
 
-def _key_path(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for item in loc:
-        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
-    return text
-
-
-def _strip_tags(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], int | None]:
-    """Drop pydantic's union-member tags (e.g. "literal['all']") from an error location."""
-    out: list[Any] = []
-    first: int | None = None
-    for item in loc:
-        if isinstance(item, str) and not item.isidentifier():
-            first = len(out) if first is None else first
-            continue
-        out.append(item)
-    return tuple(out), first
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _range_text(info: Any) -> str:
     low, high = schema.bounds(info) if info is not None else (None, None)
     if low is not None and high is not None:
-        return f"expected a value in [{_num(low)}, {_num(high)}]"
+        return f"expected a value in [{num(low)}, {num(high)}]"
     if low is not None:
-        return f"expected at least {_num(low)}"
-    return f"expected at most {_num(high)}" if high is not None else "value out of range"
+        return f"expected at least {num(low)}"
+    return f"expected at most {num(high)}" if high is not None else "value out of range"
 
 
 def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -290,7 +244,7 @@ def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if kind == "extra_forbidden":
         model = schema.model_at(loc[:-1])
         fields = list(model.model_fields) if model else []
-        return f"unknown key{_suggest(str(loc[-1]), fields)}"
+        return f"unknown key{suggest(str(loc[-1]), fields)}"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         return f"expected one of {expected}" if " or " in expected else f"expected {expected}"
@@ -339,11 +293,11 @@ def _scenario_error(
     errors = exc.errors(include_url=False)
     # An unknown key usually explains a missing one (a misspelt name): report it first.
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc, tag = _strip_tags(tuple(first["loc"]))
+    loc, tag = strip_tags(tuple(first["loc"]))
     value = first.get("input")
     if tag is not None and tag == len(loc):
         # The value matches none of a union's alternatives: say what each would have needed.
-        same = [e for e in errors if _strip_tags(tuple(e["loc"])) == (loc, tag)]
+        same = [e for e in errors if strip_tags(tuple(e["loc"])) == (loc, tag)]
         wanted = [_describe(e, loc).removeprefix("expected ") for e in same]
         problem = "expected " + " or ".join(dict.fromkeys(wanted))
     else:
@@ -356,8 +310,8 @@ def _scenario_error(
         loc, value = (*loc, "end"), (value.get("end") if isinstance(value, dict) else value)
     loc = _own_index(loc, merged, own)
     if first["type"] != "missing" and "(got " not in problem:
-        problem = f"{problem} {_got(value)}"
-    return ScenarioError(file, _key_path(loc), problem)
+        problem = f"{problem} {got(value)}"
+    return ScenarioError(file, key_path(loc), problem)
 
 
 def _validate(merged: dict[str, Any], file: Path, own: dict[str, Any]) -> schema.ScenarioFile:
@@ -373,9 +327,9 @@ def _validate(merged: dict[str, Any], file: Path, own: dict[str, Any]) -> schema
                 loc = _own_index(("levers", kind, i, "start"), merged, own)
                 raise ScenarioError(
                     file,
-                    _key_path(loc),
+                    key_path(loc),
                     f"lever {lever.name!r} starts after the run's end (run.end = {model.run.end}) "
-                    f"{_got(lever.start)}",
+                    f"{got(lever.start)}",
                 )
     return model
 
@@ -401,11 +355,32 @@ def _resolve(
         if parent.resolve() in here:
             loop = " -> ".join([p.name for p in here[here.index(parent.resolve()) :]] + [parent.name])
             problem = "extends itself" if parent.resolve() == here[-1] else "scenarios extend each other in a loop"
-            raise ScenarioError(path, "extends", f"{problem} ({loop}) {_got(data['extends'])}")
+            raise ScenarioError(path, "extends", f"{problem} ({loop}) {got(data['extends'])}")
         _, base, _, parent_chain = _resolve(parent, table, here)
         merged = _merge(base, data)
         chain += parent_chain
     return own, merged, _validate(merged, path, own if merged is not data else merged), chain
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """The file of a scenario given by path, or by name as `extends` takes it (`baseline` is
+    `scenarios/baseline.toml` when no file of that name exists here)."""
+    path = Path(name_or_path)
+    text = str(name_or_path)
+    if path.exists() or "/" in text or "\\" in text or text.endswith(".toml"):
+        return path
+    if NAME_PATTERN.match(text):
+        for candidate in (Path(f"{text}.toml"), SCENARIOS_DIR / f"{text}.toml"):
+            if candidate.is_file():
+                return candidate
+        names = sorted(p.stem for p in SCENARIOS_DIR.glob("*.toml"))
+        raise ScenarioError(
+            text,
+            "",
+            f"no such scenario file or scenario name{suggest(text, names, listing=False)}"
+            f" (scenarios: {', '.join(names)})",
+        )
+    return path
 
 
 def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Scenario:
@@ -421,7 +396,7 @@ def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Sce
     Raises:
         ScenarioError: the file, or one it extends, is missing, unreadable or invalid.
     """
-    path = Path(path)
+    path = find_scenario(path)
     table = (parameters or load_parameters()).table
     own, _, model, chain = _resolve(path, table, ())
     return Scenario(
@@ -439,11 +414,11 @@ def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Sce
 def check_end(end: object, file: str | Path, key: str) -> int:
     """Validate an end month (YYYY-MM, from 2020-12 on); return its model month index."""
     if not isinstance(end, str):
-        raise ScenarioError(file, key, f"expected a month YYYY-MM {_got(end)}")
+        raise ScenarioError(file, key, f"expected a month YYYY-MM {got(end)}")
     try:
         month = date_to_month(end)
     except ValueError:
-        raise ScenarioError(file, key, f"expected a month YYYY-MM {_got(end)}") from None
+        raise ScenarioError(file, key, f"expected a month YYYY-MM {got(end)}") from None
     if month < 1:
-        raise ScenarioError(file, key, f"expected a month from 2020-12 on {_got(end)}")
+        raise ScenarioError(file, key, f"expected a month from 2020-12 on {got(end)}")
     return month

@@ -20,253 +20,32 @@ unit totals are exact at every scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from scipy.optimize import brentq
 
 from simulator.codes import (
     N_SECTORS,
-    N_UNITS,
-    OUTSIDE,
     PROGRAMME_YEARS,
-    SCHOOLING_YEARS,
     SECTOR_CLASS,
     SECTOR_INDEX,
     SECTORS,
-    UNITS,
     Edu,
     Status,
     Tier,
 )
-from simulator.data import AgeTable, CalibrationData, Parameters
-from simulator.population import PersonStore
-
-MAX_AGE = 104  # the census' open group 100+ is spread over 100-104
-AGES = np.arange(MAX_AGE + 1)
-#: Census education categories (C6) in order: none, primary, junior, senior, university (大专 and above).
-CENSUS_EDU_LEVELS = 5
-#: Lowest age at which a person can be counted at each census category (in school counts as attained).
-CENSUS_EDU_MIN_AGE = np.array([0, 6, 12, 15, 18])
-
-
-def single_years(table: AgeTable, counts: np.ndarray) -> np.ndarray:
-    """Spread five-year age groups over single years 0..104, keeping every group total exactly.
-
-    The density is linear between group midpoints (flat beyond the first and last midpoints); each group's
-    single years are then rescaled to the group's census total.
-    """
-    width = table.age_high - table.age_low + 1
-    mid = (table.age_low + table.age_high) / 2.0
-    density = np.interp(AGES, mid, counts / width)
-    out = np.zeros(MAX_AGE + 1)
-    for low, high, total in zip(table.age_low, table.age_high, counts, strict=True):
-        cells = slice(low, high + 1)
-        mass = density[cells].sum()
-        out[cells] = density[cells] * (total / mass) if mass > 0 else total / (high - low + 1)
-    return out
-
-
-def ipf(
-    seed: np.ndarray,
-    margins: list[tuple[tuple[int, ...], np.ndarray]],
-    iterations: int = 200,
-    tolerance: float = 1e-10,
-) -> np.ndarray:
-    """Iterative proportional fitting of `seed` to the given margins.
-
-    Each margin is (axes kept, target array over those axes). Stops when every margin is met within
-    `tolerance` (relative) or after `iterations` sweeps.
-    """
-    table = seed.astype(float).copy()
-    all_axes = tuple(range(table.ndim))
-    for _ in range(iterations):
-        worst = 0.0
-        for keep, target in margins:
-            summed = tuple(a for a in all_axes if a not in keep)
-            current = table.sum(axis=summed)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                factor = np.where(current > 0, target / current, 0.0)
-            worst = max(worst, float(np.max(np.abs(current - target) / np.maximum(target, 1.0))))
-            shape = [table.shape[a] if a in keep else 1 for a in all_axes]
-            table *= factor.reshape(shape)
-        if worst < tolerance:
-            break
-    return table
-
-
-def round_to_total(expected: np.ndarray, total: int, rng: np.random.Generator) -> np.ndarray:
-    """Integer counts summing exactly to `total` whose expectations are the (rescaled) expected counts.
-
-    Each cell keeps the floor of its expected count; the fractional parts are then allocated by systematic
-    sampling (a random start, then every unit of cumulated remainder) over the cells in their given order.
-    Each cell gets one more with probability equal to its fractional part, and any run of neighbouring
-    cells (such as the ages of a five-year group) gets its expected total within one. Largest-remainder
-    rounding would be biased against small cells.
-    """
-    expected = np.asarray(expected, dtype=float)
-    scaled = expected * (total / expected.sum()) if expected.sum() > 0 else expected
-    base = np.floor(scaled).astype(np.int64)
-    short = total - int(base.sum())
-    if short > 0:
-        flat_base = base.reshape(-1)
-        remainder = (scaled - base).reshape(-1)
-        cumulative = np.cumsum(remainder)
-        cumulative *= short / cumulative[-1]  # guard against rounding in the sum
-        points = rng.random() + np.arange(short)
-        picked = np.searchsorted(cumulative, points, side="right")
-        np.add.at(flat_base, picked, 1)
-    return base
-
-
-def controlled_round(
-    expected: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Integer table near `expected` (rows x columns) with exactly the given row totals and, as far as the
-    rows allow, the given column totals.
-
-    Cells keep the floor of their expected count; the missing units go, cell by cell in decreasing order
-    of fractional part (ties at random), to cells whose row and column both still miss some; whatever a
-    row still misses then goes to its cells with the largest fractional parts. Used for unit x (age, sex):
-    unit totals exact, age-sex totals exact whenever the greedy pass can place them (in practice always).
-    """
-    table = np.floor(expected).astype(np.int64)
-    row_gap = row_totals - table.sum(axis=1)
-    col_gap = col_totals - table.sum(axis=0)
-    fraction = expected - table + rng.random(expected.shape) * 1e-9
-    for flat in np.argsort(-fraction, axis=None, kind="stable"):
-        r, c = divmod(int(flat), expected.shape[1])
-        if row_gap[r] > 0 and col_gap[c] > 0:
-            table[r, c] += 1
-            row_gap[r] -= 1
-            col_gap[c] -= 1
-    for r in np.flatnonzero(row_gap > 0):
-        best = np.argsort(-(fraction[r] + col_gap.clip(0)), kind="stable")[: row_gap[r]]
-        table[r, best] += 1
-    return table
-
-
-def weighted_choice_exact(weights: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
-    """Indices of exactly `count` items drawn without replacement with probability ~ weights.
-
-    Efraimidis-Spirakis: the items with the largest u ** (1 / w) keys; computed as log(u) / w.
-    """
-    positive = np.flatnonzero(weights > 0)
-    count = min(count, positive.size)
-    if count <= 0:
-        return np.empty(0, dtype=np.int64)
-    keys = np.log(rng.random(positive.size)) / weights[positive]
-    return positive[np.argpartition(-keys, count - 1)[:count]]
-
-
-@dataclass
-class CensusTargets:
-    """The census-day figures the synthetic population reproduces (persons, unscaled)."""
-
-    unit_population: np.ndarray
-    age_sex: np.ndarray  # (105, 2) single years
-    education: np.ndarray  # census categories
-    working_age: float
-    employed: float
-    employed_tertiary: float
-    professional_technical: float
-    high_skill: float
-    avg_schooling_working_age: float
-
-
-def census_targets(data: CalibrationData) -> CensusTargets:
-    """Collect the census-day targets from the calibration data."""
-    p = data.province
-    ages = data.age_sex_2020
-    age_sex = np.column_stack([single_years(ages, ages.male), single_years(ages, ages.female)])
-    per_100k = np.array(
-        [
-            p["per_100k_primary"],
-            p["per_100k_junior_secondary"],
-            p["per_100k_senior_secondary"],
-            p["per_100k_university"],
-        ]
-    )
-    counts = per_100k * p["population"] / 100_000
-    education = np.concatenate([[p["population"] - counts.sum()], counts])
-    return CensusTargets(
-        unit_population=data.unit_population,
-        age_sex=age_sex,
-        education=education,
-        working_age=p["working_age_16_59"],
-        employed=p["employed"],
-        employed_tertiary=p["employed_tertiary"],
-        professional_technical=p["professional_technical_talent"],
-        high_skill=p["high_skill_talent"],
-        avg_schooling_working_age=p["avg_schooling_years_working_age"],
-    )
-
-
-def unit_age_sex_table(data: CalibrationData, targets: CensusTargets) -> np.ndarray:
-    """Expected persons by unit x single age x sex (floats), fitted by IPF to every known margin."""
-    share = targets.age_sex / targets.age_sex.sum()
-    seed = targets.unit_population[:, None, None] * share[None, :, :]
-    margins: list[tuple[tuple[int, ...], np.ndarray]] = [
-        ((0,), targets.unit_population),
-        ((1, 2), targets.age_sex),
-    ]
-    # Broad age groups known for some units: fit unit x broad-group margins, others free (seeded).
-    broad = np.digitize(AGES, [15, 60])  # 0: 0-14, 1: 15-59, 2: 60+
-    known = [UNITS.index(u) for u in data.unit_age_shares]
-    if not known:
-        return ipf(seed, margins)
-    table = seed
-    for _ in range(60):
-        table = ipf(table, margins, iterations=5)
-        for u in known:
-            shares = np.array(data.unit_age_shares[UNITS[u]]) / 100.0
-            for g in range(3):
-                cells = broad == g
-                current = table[u, cells, :].sum()
-                table[u, cells, :] *= shares[g] * targets.unit_population[u] / current
-    return ipf(table, margins, iterations=50)
-
-
-def _education_seed(gamma: float) -> np.ndarray:
-    """Seed for age x census education: feasible cells only, tilted to the young by `gamma`."""
-    feasible = AGES[:, None] >= CENSUS_EDU_MIN_AGE[None, :]
-    # children below school age count as 'none'; school-age children are at their age's level or below
-    level = np.arange(CENSUS_EDU_LEVELS)[None, :]
-    cohort = (40.0 - AGES[:, None]) / 20.0
-    seed = np.where(feasible, np.exp(gamma * level * cohort), 0.0)
-    seed[AGES < 6, 0] = 1.0
-    return seed
-
-
-def _university_years(params: Parameters) -> float:
-    split = _university_split(params)
-    return float(split @ SCHOOLING_YEARS[Edu.COLLEGE :])
-
-
-def _university_split(params: Parameters) -> np.ndarray:
-    s = params.group("synthesis.university_split")
-    split = np.array([s["college"], s["bachelor"], s["master"], s["phd"]])
-    return split / split.sum()
-
-
-def age_education_table(targets: CensusTargets, params: Parameters) -> tuple[np.ndarray, float]:
-    """Expected persons by single age x census education category, and the tilt `gamma` that was solved.
-
-    `gamma` is chosen so that the average schooling of ages 16-59 equals the census figure.
-    """
-    ages_total = targets.age_sex.sum(axis=1)
-    years = np.array([0.0, 6.0, 9.0, 12.0, _university_years(params)])
-    working = (AGES >= 16) & (AGES <= 59)
-
-    def table_for(gamma: float) -> np.ndarray:
-        return ipf(_education_seed(gamma), [((0,), ages_total), ((1,), targets.education)], iterations=500)
-
-    def gap(gamma: float) -> float:
-        t = table_for(gamma)[working]
-        return float((t * years).sum() / t.sum()) - targets.avg_schooling_working_age
-
-    gamma = brentq(gap, -1.0, 3.0, xtol=1e-6) if gap(-1.0) * gap(3.0) < 0 else 0.5
-    return table_for(gamma), gamma
+from simulator.geography import N_UNITS, OUTSIDE
+from simulator.inputs.calibration import AgeTable, CalibrationData
+from simulator.inputs.parameters import Parameters
+from simulator.people.retirement import retirement_age_years
+from simulator.people.store import PersonStore
+from simulator.synthesis.numerics import AGES, MAX_AGE, controlled_round, round_to_total, weighted_choice_exact
+from simulator.synthesis.targets import (
+    CENSUS_EDU_LEVELS,
+    CensusTargets,
+    age_education_table,
+    census_targets,
+    unit_age_sex_table,
+    university_split,
+)
 
 
 def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.random.Generator) -> PersonStore:
@@ -395,7 +174,7 @@ def _assign_education(
     # census categories -> model levels: none, primary, junior, senior map one to one; university is split
     edu = census_level.copy()
     uni = np.flatnonzero(census_level == 4)
-    split = _university_split(params)
+    split = university_split(params)
     levels = np.array([Edu.COLLEGE, Edu.BACHELOR, Edu.MASTER, Edu.PHD], dtype=np.int8)
     min_age = np.array([18, 18, 22, 25])
     uni_age = age[uni]
@@ -472,20 +251,13 @@ def _previous_level(level: int) -> int:
     }[Edu(level)]
 
 
-def retirement_age_years(sex: np.ndarray, edu: np.ndarray, params: Parameters) -> np.ndarray:
-    """Statutory retirement age: men 60; women 55 with tertiary education (cadre posts), else 50."""
-    women = np.where(
-        edu >= Edu.COLLEGE,
-        params["demography.retirement_age_women_cadre"],
-        params["demography.retirement_age_women_worker"],
-    )
-    return np.where(sex == 0, params["demography.retirement_age_men"], women)
+EMPLOYMENT_BANDS = [16, 20, 25, 50, 55, 60, 65, 70, 200]
+EMPLOYMENT_BAND_NAMES = ["16_19", "20_24", "25_49", "50_54", "55_59", "60_64", "65_69", "70_plus"]
 
 
 def _employment_weights(age: np.ndarray, sex: np.ndarray, params: Parameters) -> np.ndarray:
     """Relative propensity to be employed on census day by age band and sex (assumption)."""
-    bands = [16, 20, 25, 50, 55, 60, 65, 70, 200]
-    names = ["16_19", "20_24", "25_49", "50_54", "55_59", "60_64", "65_69", "70_plus"]
+    bands, names = EMPLOYMENT_BANDS, EMPLOYMENT_BAND_NAMES
     band = np.digitize(age, bands) - 1
     weight = np.zeros(age.size)
     for b, name in enumerate(names):
@@ -600,3 +372,21 @@ def _mark_july_2020_graduates(
     )
     chosen = weighted_choice_exact(weight, int(round(per_year / scale)), rng)
     store.graduation_month[chosen] = JULY_2020
+
+
+#: Parameters synthesis reads (prefixes): the synthesis cache keys the population by their values.
+PARAMETER_PREFIXES = ("synthesis.", "education.", "demography.retirement_age_", "labour.unemployment_rate_census")
+#: The rows of calibration/parameters.csv that only synthesis reads.
+PARAMETERS: tuple[str, ...] = (
+    *(f"synthesis.university_split.{k}" for k in ("college", "bachelor", "master", "phd")),
+    "synthesis.diaspora_persons",
+    "synthesis.outside_pool_persons",
+    "synthesis.pool_max_age_years",
+    *(f"synthesis.diaspora_share.{r}" for r in OUTSIDE),
+    *(f"synthesis.pool_share.{r}" for r in OUTSIDE),
+    *(f"synthesis.employment_rate.{sex}_{band}" for sex in ("men", "women") for band in EMPLOYMENT_BAND_NAMES),
+    "synthesis.primary_share_of_employed",
+    *(f"synthesis.sector_share.{SECTORS[i]}" for i in range(N_SECTORS) if SECTOR_CLASS[i] in (2, 3)),
+    "synthesis.high_skill_share_of_skilled",
+    "education.outside_origin_share_of_he_students",
+)

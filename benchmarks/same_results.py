@@ -1,0 +1,92 @@
+"""Do two code versions give the same results? Runs every scenario file with several seeds under the current
+working tree and under a git revision (checked out into a temporary worktree), and compares the indicator
+tables value for value, with renamed indicators mapped to their old names.
+
+    .venv/bin/python benchmarks/same_results.py --ref d2bfd7d       # every scenario, seeds 1-3, scale 1000
+    .venv/bin/python benchmarks/same_results.py --ref HEAD~1 --seeds 1 --scale 2000 --end 2021-12
+
+Prints one line per (scenario, seed) and a last line with the count of runs that differ; exits 1 if any does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+#: New indicator name -> (old name, months it covers: "all", or a calendar month number it was split off at).
+RENAMED: dict[str, tuple[str, object]] = {}
+
+
+def run(tree: Path, scenario: Path, seed: int, scale: int, end: str, out: Path) -> pd.DataFrame:
+    """Run `scenario` with the code of `tree` (its own package, this interpreter) into `out`."""
+    command = [sys.executable, "-m", "simulator", "run", str(scenario), "--seed", str(seed), "--scale", str(scale)]
+    command += ["--end", end, "--out", str(out), "--quiet"]
+    subprocess.run(
+        command, cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, check=True, capture_output=True
+    )
+    return pd.read_parquet(out / "indicators.parquet")
+
+
+def comparable(frame: pd.DataFrame, renamed: dict[str, tuple[str, object]]) -> pd.DataFrame:
+    """The table with new names mapped back to old ones, sorted, with the columns both versions share."""
+    frame = frame.copy()
+    for new, (old, _) in renamed.items():
+        frame.loc[frame["indicator"] == new, "indicator"] = old
+    keys = ["date", "region", "indicator"]
+    return frame[keys + ["value"]].sort_values(keys).reset_index(drop=True)
+
+
+def main() -> int:
+    """Compare the working tree with --ref on every scenario and seed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--ref", required=True, help="git revision to compare with (e.g. the commit before a refactor)"
+    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--scale", type=int, default=1000)
+    parser.add_argument("--end", default="2025-12")
+    args = parser.parse_args()
+    differ = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        old_tree = Path(tmp) / "old"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(old_tree), args.ref],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            for scenario in sorted((ROOT / "scenarios").glob("*.toml")):
+                for seed in args.seeds:
+                    tag = f"{scenario.stem}-{seed}"
+                    new = run(ROOT, scenario, seed, args.scale, args.end, Path(tmp) / f"new-{tag}")
+                    old = run(
+                        old_tree,
+                        old_tree / "scenarios" / scenario.name,
+                        seed,
+                        args.scale,
+                        args.end,
+                        Path(tmp) / f"old-{tag}",
+                    )
+                    a, b = comparable(new, RENAMED), comparable(old, {})
+                    same = a.equals(b)
+                    differ += not same
+                    detail = "identical" if same else f"DIFFER ({len(a)} vs {len(b)} rows)"
+                    if not same and len(a) == len(b):
+                        bad = a[(a["value"] != b["value"]) & ~(a["value"].isna() & b["value"].isna())]
+                        detail += f": {len(bad)} values, first {bad.head(1).to_dict('records')}"
+                    print(f"{scenario.stem:24s} seed {seed}: {len(a):7d} rows {detail}", flush=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT, check=False)
+    print(f"{differ} of {len(args.seeds) * len(list((ROOT / 'scenarios').glob('*.toml')))} runs differ")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The mutable state of a run besides the persons: the month, the firms, the regions' conditions, the
+levers' accounts, and this month's per-slot random draws.
+
+Firm state lives here once, as arrays indexed by firm (the persons' `employer`); the Mesa `Firm` and `City`
+agents (`simulator.world.agents`) are views of these arrays.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.dates import calendar_month, month_to_date
+from simulator.geography import N_REGIONS
+from simulator.rng import slot_uniforms
+
+
+@dataclass
+class Firms:
+    """Every firm as arrays (index = firm id = a person's `employer`).
+
+    Attributes:
+        unit: census unit (index in UNITS).
+        sector: index in SECTORS.
+        productivity: relative productivity (1 = the unit's average); scales the wage level.
+        wage_level_yuan_month: wage of a worker of average human capital and senior-secondary education.
+        target_employment: persons the firm wants to employ (simulated persons, not scaled).
+        employment: persons employed, kept up to date at every hire and every job that ends.
+        vacancies: open positions in this month's matching.
+        wage_bill_yuan: monthly wage bill (set with the wages at the start of each month).
+        in_park: the firm sits in an industrial park or platform created by a lever.
+        industry_education: the firm is an industry-education integration enterprise.
+        public_funds_yuan: public money received through levers (industrial parks), in yuan.
+    """
+
+    unit: np.ndarray
+    sector: np.ndarray
+    productivity: np.ndarray
+    wage_level_yuan_month: np.ndarray
+    target_employment: np.ndarray
+    employment: np.ndarray
+    vacancies: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    wage_bill_yuan: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    in_park: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    industry_education: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    public_funds_yuan: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        n = self.unit.size
+        for name, dtype in (
+            ("vacancies", np.int64),
+            ("wage_bill_yuan", float),
+            ("in_park", bool),
+            ("industry_education", bool),
+            ("public_funds_yuan", float),
+        ):
+            if getattr(self, name).size != n:
+                setattr(self, name, np.zeros(n, dtype=dtype))
+
+    def __len__(self) -> int:
+        return int(self.unit.size)
+
+
+@dataclass
+class Regions:
+    """Conditions of every region (REGIONS order): wage level, amenity, unemployment."""
+
+    wage_level_yuan_month: np.ndarray
+    amenity: np.ndarray
+    unemployment_rate: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ("wage_level_yuan_month", "amenity", "unemployment_rate"):
+            if getattr(self, name).shape != (N_REGIONS,):
+                raise ValueError(f"Regions.{name} must have one value per region")
+
+
+@dataclass
+class SlotDraws:
+    """The month's per-slot uniforms (one per person slot for deaths and for migration).
+
+    The numbers depend only on (seed, process, month, slots at the start of the month, slots now), so a
+    process tested alone draws exactly as in a run; the run loop may compute them ahead (`ahead`, futures
+    or arrays by process) while other work goes on. `streams` maps a process to its two per-slot stream
+    keys (declared by the process).
+    """
+
+    seed: int
+    month: int
+    start_slots: int
+    streams: dict[str, tuple[int, int]]
+    ahead: dict[str, Any] = field(default_factory=dict)
+
+    def uniforms(self, process: str, n: int) -> np.ndarray:
+        """One uniform per person slot 0..n-1 for `process` (see `simulator.rng.slot_uniforms`)."""
+        early = self.ahead.pop(process, None)
+        if isinstance(early, Future):
+            early = early.result()
+        return slot_uniforms(self.seed, self.streams[process], self.month, self.start_slots, n, early)
+
+
+@dataclass
+class WorldState:
+    """What changes during a run besides the persons.
+
+    Attributes:
+        month: model month being simulated (0 = 2020-11); after the last step, the month after it.
+        firms: the firms (arrays).
+        regions: the regions' conditions.
+        policy: the scenario's levers and their accounts (`simulator.levers.PolicySet`).
+        draws: this month's per-slot uniforms.
+    """
+
+    month: int
+    firms: Firms
+    regions: Regions
+    policy: Any
+    draws: SlotDraws
+
+    @property
+    def date(self) -> str:
+        """Current month as YYYY-MM."""
+        return month_to_date(self.month)
+
+    @property
+    def calendar_month(self) -> int:
+        """Month of the year (1-12)."""
+        return calendar_month(self.month)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without draws computed ahead (futures do not pickle; the draws are recomputed on demand)."""
+        state = dict(self.__dict__)
+        state["draws"] = SlotDraws(self.draws.seed, self.draws.month, self.draws.start_slots, self.draws.streams)
+        return state
