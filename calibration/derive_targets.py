@@ -50,7 +50,7 @@ YEARS_BETWEEN_CENSUSES = 10.0
 MAX_AGE = 104  # single years 0..104; the census' open group 100+ is spread over 100-104 (as the model does)
 AGES = np.arange(MAX_AGE + 1)
 #: Makeham term of the model's mortality shape, relative to the Gompertz term at age 60 (shape constant of
-#: simulator/demography.py, not a figure of the world).
+#: simulator/processes/demography.py, not a figure of the world).
 MAKEHAM = 0.002
 #: Age from which the 2010 cohorts are taken to move little over the decade (they stay 75+ throughout).
 OLD_AGE_FROM = 75
@@ -110,8 +110,8 @@ def _parameter(frame: pd.DataFrame, name: str) -> tuple[float, float, float]:
 def single_years(age_low: np.ndarray, age_high: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Spread age groups over single years 0..104, keeping every group total exactly.
 
-    The method of the model's synthesis (simulator/synthesis.py `single_years`): a density linear between group
-    midpoints, flat beyond the first and last, rescaled within each group to the group's total.
+    The method of the model's synthesis (simulator/synthesis/numerics.py `single_years`): a density linear
+    between group midpoints, flat beyond the first and last, rescaled within each group to the group's total.
     """
     width = age_high - age_low + 1
     mid = (age_low + age_high) / 2.0

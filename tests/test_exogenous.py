@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.codes import OUTSIDE
-from simulator.data import CALIBRATION_DIR, DataError
-from simulator.exogenous import EXOGENOUS_FILE, load_exogenous
+from simulator.geography import OUTSIDE
+from simulator.inputs import CALIBRATION_DIR, DataError
+from simulator.inputs.exogenous import EXOGENOUS_FILE, load_exogenous
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.data import CALIBRATION_DIR, load_calibration
-from simulator.synthesis import single_years as model_single_years
+from simulator.inputs import CALIBRATION_DIR, load_calibration
+from simulator.synthesis.numerics import single_years as model_single_years
 
 CENSUS_DAY = "2020-11-01"
 

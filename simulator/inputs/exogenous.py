@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.codes import OUTSIDE
-from simulator.data import CALIBRATION_DIR, DataError
+from simulator.geography import OUTSIDE
+from simulator.inputs.files import CALIBRATION_DIR, DataError
 
 EXOGENOUS_FILE = "exogenous_conditions.csv"
 COLUMNS = [
