@@ -44,6 +44,8 @@ from scipy.optimize import brentq
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = "targets.csv"
+OBSERVED_OUTPUT = "observed_census_record.csv"
+OBSERVED_COLUMNS = ["region", "indicator", "date", "year", "value", "source", "target", "note"]
 CENSUS_DAY = "2020-11-01"
 CENSUS_2010_DAY = "2010-11-01"
 YEARS_BETWEEN_CENSUSES = 10.0
@@ -621,6 +623,61 @@ def build_targets(directory: Path = HERE) -> pd.DataFrame:
     return frame
 
 
+def observed_record(directory: Path, targets: pd.DataFrame) -> pd.DataFrame:
+    """The census record in the tidy columns of `talentsim validate`.
+
+    Rows without `target` are figures in the model's indicators (population stocks, births and deaths): those
+    before census day are the history of the naive forecasts, the census-day stocks are compared directly.
+    Rows with `target` are the fitted targets (weight > 0, not stocks), compared with their simulated
+    counterparts over the run's first year.
+    """
+    province = _csv(directory, "province_2020.csv")
+    vital = _csv(directory, "vital_statistics.csv")
+    units = _csv(directory, "units_2020.csv")
+    group = _csv(directory, "units_group_2010.csv")
+    rows: list[dict[str, object]] = []
+
+    def add(region, indicator, value, source, date="", year="", target="", note=""):  # noqa: ANN001, ANN202
+        text = str(int(value)) if float(value).is_integer() else repr(float(value))
+        cells = [region, indicator, date, year, text, source, target, note]
+        rows.append(dict(zip(OBSERVED_COLUMNS, cells, strict=True)))
+
+    add("province", "population", round(_figure(province, "population_2010")), "C1", date=CENSUS_2010_DAY)
+    for u, before in zip(units["unit"], units["population_2010"], strict=True):
+        if pd.notna(before):
+            add(
+                str(u),
+                "population",
+                round(float(before)),
+                "CITY",
+                date=CENSUS_2010_DAY,
+                note="derived: 2020 less the change",
+            )
+    add(OTHER_UNITS, "population", round(float(group["population_2010"].iloc[0])), "C1", date=CENSUS_2010_DAY)
+    for r in vital.itertuples(index=False):
+        add(
+            "province",
+            "population",
+            int(r.year_end_population),
+            "YB",
+            date=f"{int(r.year)}-12-31",
+            note="year-end",
+        )
+        add("province", "births", int(r.births), "YB", year=str(int(r.year)))
+        add("province", "deaths", int(r.deaths), "YB", year=str(int(r.year)))
+    births = targets.set_index("target").loc["births_census_year"]
+    add("province", "births", int(births["value"]), "CY", date="2019-11/2020-10", note="long-form sample / 0.1")
+    for row in targets[targets["kind"] == "stock"].itertuples(index=False):
+        if row.target == "population_age_0" or row.target.startswith("stock_employed_tertiary"):
+            continue  # no such indicator in the outputs (tertiary employment is split into sectors)
+        indicator = row.target[len("stock_") : -len(row.region) - 1]
+        add(row.region, indicator, int(row.value), row.source, date=row.date, note="census day")
+    fitted = targets[(targets["weight"] > 0) & (targets["kind"] != "stock")]
+    for row in fitted.itertuples(index=False):
+        add(row.region, row.kind, row.value, row.source, date=row.date, target=row.target, note="fitting target")
+    return pd.DataFrame(rows, columns=OBSERVED_COLUMNS)
+
+
 def render(frame: pd.DataFrame) -> str:
     """The CSV text of the targets (LF line ends, minimal quoting)."""
     buffer = io.StringIO()
@@ -634,20 +691,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if targets.csv differs from the derivation")
     args = parser.parse_args(argv)
     try:
-        text = render(build_targets(HERE))
+        targets = build_targets(HERE)
+        texts = {OUTPUT: render(targets), OBSERVED_OUTPUT: render(observed_record(HERE, targets))}
     except TargetsError as exc:
         print(f"derive_targets: {exc}", file=sys.stderr)
         return 2
-    path = HERE / OUTPUT
     if args.check:
-        same = path.is_file() and path.read_text(encoding="utf-8") == text
-        print(f"{path}: {'up to date' if same else 'differs from the derivation'}")
-        return 0 if same else 1
-    handle, temp = tempfile.mkstemp(prefix=".targets.", suffix=".csv", dir=HERE)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(temp, path)
-    print(f"wrote {path} ({text.count(chr(10)) - 1} targets)")
+        stale = [n for n, t in texts.items() if not (HERE / n).is_file() or (HERE / n).read_text("utf-8") != t]
+        for name in texts:
+            print(f"{HERE / name}: {'differs from the derivation' if name in stale else 'up to date'}")
+        return 1 if stale else 0
+    for name, text in texts.items():
+        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=HERE)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(temp, HERE / name)
+        print(f"wrote {HERE / name} ({text.count(chr(10)) - 1} rows)")
     return 0
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from simulator.estimation.validate import ValidationError
 from simulator.geography import UnknownRegion
 from simulator.inputs.files import DataError
 from simulator.recording.output import OutputError
 from simulator.scenario.errors import ScenarioError
 
 #: Exceptions the command reports as one line with exit status 2 (DataError includes ParameterError).
-USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, DataError, OutputError, UnknownRegion)
+USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, DataError, OutputError, UnknownRegion, ValidationError)
