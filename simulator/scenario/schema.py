@@ -2,7 +2,7 @@
 
 The same declarations drive validation (pydantic, unknown keys forbidden), the defaults, and the generated
 reference `docs/parameters.md` (`python -m simulator.scenario.docs > docs/parameters.md`). Amounts and volumes
-of real instruments come from DATA.md section 7 (`calibration/policy_instruments.csv`); the scenario files
+of real instruments come from calibration/SOURCES.md §7 (`calibration/policy_instruments.csv`); the scenario files
 say which.
 """
 
