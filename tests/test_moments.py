@@ -22,7 +22,7 @@ def _indicators() -> pd.DataFrame:
             (date, "province", "births", 10.0),
             (date, "province", "deaths", 15.0 if k < 12 else 99.0),
             (date, "province", "employed", 700.0 - k),
-            (date, "province", "graduate_retention_rate", 0.4 if date == "2021-07" else math.nan),
+            (date, "province", "graduate_retention_rate", 0.4 if date == "2021-12" else math.nan),
         ]
     return pd.DataFrame(rows, columns=["date", "region", "indicator", "value"])
 
