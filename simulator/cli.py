@@ -89,6 +89,19 @@ def build_parser() -> Parser:
     )
     run.add_argument("--out", type=Path, default=None, help="output folder (default: outputs/<scenario name>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    validate = commands.add_parser(
+        "validate",
+        help="compare a run or a batch store with observed figures, beside two naive forecasts",
+        description="Compare RUN_OR_STORE with the observed figures of FILE.csv (columns region, indicator, "
+        "date or year, value; see calibration/observed_census_record.csv) and write the errors.",
+    )
+    validate.add_argument("source", type=Path, help="a run folder or a batch store", metavar="RUN_OR_STORE")
+    validate.add_argument("--observed", type=Path, required=True, help="observed figures (tidy CSV)")
+    validate.add_argument(
+        "--out", type=Path, default=None, help="output CSV (default: RUN_OR_STORE/validation.csv)"
+    )
+    validate.add_argument("--scenario", default=None, help="the scenario to take from a store holding several")
+    validate.add_argument("--history", type=Path, default=None, help="pre-census figures for the naive forecasts")
     report = commands.add_parser(
         "report",
         help="write an HTML report of a run folder or a batch store",
@@ -107,6 +120,12 @@ def build_parser() -> Parser:
     )
     app.add_argument("--port", type=whole_number(1, 65535), default=8765, help="port (default: 8765)")
     return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from simulator.estimation.validate import validate_command
+
+    return validate_command(args.source, args.observed, args.out, args.scenario, args.history)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -131,7 +150,7 @@ def _app(args: argparse.Namespace) -> int:
     return serve(args.port)
 
 
-HANDLERS = {"run": _run, "report": _report, "app": _app}
+HANDLERS = {"run": _run, "validate": _validate, "report": _report, "app": _app}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulator.app.server import AppError
+from simulator.estimation.validate import ValidationError
 from simulator.geography import UnknownRegion
 from simulator.inputs.files import DataError
 from simulator.recording.output import OutputError
@@ -15,6 +16,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     DataError,
     OutputError,
     UnknownRegion,
+    ValidationError,
     ReportError,
     AppError,
 )

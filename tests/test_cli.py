@@ -331,7 +331,14 @@ def test_ctrl_c_at_any_moment(tmp_path, moment):
         str(tmp_path / "r"),
     ]
     process = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a background job (as CI may run the suite) inherits an ignored SIGINT; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     if moment == "start-up":
         time.sleep(0.4)  # importing numpy, pandas, the model

@@ -170,7 +170,7 @@ def test_targets_come_from_the_calibration_file():
     rows = table[table["instrument"] == "plan_targets_2025"].set_index("item")["value"]
     assert targets["high_skill_talent"].value == rows["high_skill_talent"]
     assert targets["high_skill_share_pct"].value == pytest.approx(rows["high_skill_share_pct"] / 100)
-    assert targets["training_person_times"].indicator == "training_person_times_since_2021"
+    assert targets["training_person_times"].indicator == "training_person_times_to_date"
 
 
 def _frame(values: list[float], indicator: str = "high_skill_talent", date: str = "2025-12") -> pd.DataFrame:

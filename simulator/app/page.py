@@ -55,7 +55,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 CHARTS = (
     ("population", "Population"),
     ("net_migration_interprovincial", "Net inter-provincial migration (month)"),
-    ("graduates_retained", "Graduates retained (since last July)"),
+    ("graduates_retained", "This year's graduates still in Jilin"),
     ("high_skill_talent", "High-skill talent"),
 )
 

@@ -25,7 +25,14 @@ from simulator import __version__
 RUN_KIND = "talentsim-run"
 #: Files a run folder may hold (what `talentsim run` and `talentsim report` write into it).
 RUN_FILES = frozenset(
-    {"indicators.parquet", "indicators.csv", "manifest.json", "age_profile.parquet", "report.html"}
+    {
+        "indicators.parquet",
+        "indicators.csv",
+        "manifest.json",
+        "age_profile.parquet",
+        "report.html",
+        "validation.csv",
+    }
 )
 
 

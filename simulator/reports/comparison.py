@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on which branches are merged
     _compare_store = None
 
 #: Outcomes the interim comparison computes a cost for.
-COST_OUTCOMES = ("high_skill_talent", "graduates_retained", "population")
+COST_OUTCOMES = ("high_skill_talent", "graduates_retained_one_year", "population")
 #: Indicators summed over a year (flows); the others are read at the year's last month (stocks and rates).
 FLOWS = ("net_migration_interprovincial", "net_migration_within_province")
 PAIR_KEYS = ["sample", "replicate"]

@@ -29,11 +29,13 @@ SHOWN = (
     "working_age_population",
     "net_migration_interprovincial",
     "net_migration_within_province",
-    "graduates_retained",
+    "graduates_retained_one_year",
     "high_skill_talent",
     "high_skill_share",
-    "training_person_times_since_2021",
+    "training_person_times_to_date",
 )
+#: Earlier names of shown indicators (outputs written before they were renamed): old -> new.
+RENAMED = {"training_person_times_since_2021": "training_person_times_to_date"}
 SPENDING_PREFIX = "policy_spending_yuan."
 #: The `kind` of a batch store's store.json.
 STORE_KIND = "talentsim experiment store"
@@ -43,7 +45,7 @@ RUN_METADATA_KEY = b"talentsim.run"
 TARGET_ITEMS: dict[str, tuple[str, float]] = {
     "high_skill_talent": ("high_skill_talent", 1.0),
     "high_skill_share_pct": ("high_skill_share", 0.01),
-    "training_person_times": ("training_person_times_since_2021", 1.0),
+    "training_person_times": ("training_person_times_to_date", 1.0),
 }
 #: The month the plan's 2025 targets refer to (the end of the 14th five-year plan).
 PLAN_END = "2025-12"
@@ -148,6 +150,7 @@ def _tidy(frame: pd.DataFrame, where: Path) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ReportError(f"{where}: indicator table lacks column(s) {', '.join(missing)}")
+    frame = _renamed(frame)
     indicator = frame["indicator"].astype(str)
     keep = indicator.isin(SHOWN) | indicator.str.startswith(SPENDING_PREFIX)
     frame = frame.loc[keep & (frame["region"].astype(str) != ""), list(COLUMNS)].copy()
@@ -159,6 +162,16 @@ def _tidy(frame: pd.DataFrame, where: Path) -> pd.DataFrame:
     if frame.empty:
         raise ReportError(f"{where}: no indicator rows to report")
     return frame.reset_index(drop=True)
+
+
+def _renamed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Outputs of earlier versions under today's names: renamed indicators, and the July rows of the old
+    graduates_retained (a cohort one year on) as graduates_retained_one_year."""
+    indicator = frame["indicator"].astype(str)
+    if "graduates_retained_one_year" not in set(indicator):
+        july = (indicator == "graduates_retained") & (frame["date"].astype(str).str[5:] == "07")
+        frame = frame.assign(indicator=indicator.where(~july, "graduates_retained_one_year"))
+    return frame.assign(indicator=frame["indicator"].astype(str).replace(RENAMED))
 
 
 def _load_run(path: Path) -> ReportInput:

@@ -24,7 +24,7 @@ from simulator.reports.load import PLAN_END, ReportError, ReportInput, Target, l
 DIFFERENCES = {
     "population": ("population", 1.0, ""),
     "net_migration_interprovincial": ("net_migration_interprovincial", 1.0, ""),
-    "graduates_retained": ("graduates_retained", 1.0, ""),
+    "graduates_retained_one_year": ("graduates_retained_one_year", 1.0, ""),
     "high_skill_talent": ("high_skill_talent", 1.0, ""),
     "high_skill_share": ("high_skill_share", 100.0, " (pp)"),
 }
@@ -133,9 +133,8 @@ def _series(data: ReportInput, lang: str, targets: list[Target]) -> str:
     band = summaries.yearly_totals(frame, "net_migration_interprovincial")
     title = text(lang, "net_migration_interprovincial")
     charts.append(_figure(band, "year", scenarios, title, text(lang, "persons_per_year"), lang))
-    band = summaries.july_values(frame, "graduates_retained")
-    band = band[band["mean"] > 0]  # 0 until the first July of the run's own graduates
-    charts.append(_figure(band, "year", scenarios, text(lang, "graduates_retained"), persons, lang))
+    band = summaries.july_values(frame, "graduates_retained_one_year")
+    charts.append(_figure(band, "year", scenarios, text(lang, "graduates_retained_one_year"), persons, lang))
     band = summaries.monthly(frame, "high_skill_talent")
     title = text(lang, "high_skill_talent")
     charts.append(_figure(band, "date", scenarios, title, persons, lang, goal.get("high_skill_talent")))
@@ -172,7 +171,9 @@ def glance(data: ReportInput, lang: str) -> str:
     talent, share = at("high_skill_talent", last), at("high_skill_share", last)
     migration = summaries.select(frame, "net_migration_interprovincial").groupby("scenario")["value"].sum()
     migration = migration / frame.drop_duplicates(summaries.RUN_KEYS).groupby("scenario").size()
-    retained = summaries.july_values(frame, "graduates_retained").sort_values("year").groupby("scenario").last()
+    retained = (
+        summaries.july_values(frame, "graduates_retained_one_year").sort_values("year").groupby("scenario").last()
+    )
     spend = summaries.spending_by_year(frame).groupby("scenario")["yuan"].sum()
     headers = [text(lang, "th_scenario"), text(lang, "population") + f" {last}", text(lang, "glance_change")]
     headers += [text(lang, k) for k in ("high_skill_talent", "high_skill_share", "glance_retained")]
