@@ -27,7 +27,7 @@ from simulator.scenario import load_scenario
 
 SCENARIOS = ("baseline", "graduate_subsidy")
 REPLICATES = 2
-SCALE = 2000
+SCALE = 5000
 END = "2022-12"
 SECTIONS = ("series", "units", "targets", "compare", "spending", "provenance", "howto")
 IMAGE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')

@@ -427,5 +427,6 @@ def spending(spend: pd.DataFrame, scenarios: Sequence[str], titles: dict[str, st
     fig.legend(
         handles=handles, loc="lower center", ncol=min(3, len(levers)), fontsize=7.5, bbox_to_anchor=(0.5, -0.02)
     )
-    fig.tight_layout(rect=(0, 0.04 + 0.025 * int(np.ceil(len(levers) / 3)), 1, 1))
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.9, hspace=0.35, wspace=0.12,
+                        bottom=0.12 + 0.04 * int(np.ceil(len(levers) / 3)) / rows_n)  # fmt: skip
     return encode(fig)

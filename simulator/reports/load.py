@@ -16,8 +16,11 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from simulator.geography import UNITS
 from simulator.inputs import CALIBRATION_DIR
 from simulator.recording.output import is_run_folder
 
@@ -143,6 +146,22 @@ def _parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
         raise ReportError(f"{path}: unreadable Parquet ({first})") from None
 
 
+def _shown_rows(path: Path) -> pd.DataFrame:
+    """The rows a report shows, read with a filter so the rest never becomes a DataFrame: the shown indicators
+    (and their earlier names) and every lever's spending, for the province and the units."""
+    names = sorted({*SHOWN, *RENAMED, "graduates_retained"})
+    indicator = pc.field("indicator")
+    wanted = indicator.isin(names) | pc.starts_with(indicator, SPENDING_PREFIX)
+    try:
+        dataset = ds.dataset(path, format="parquet")
+        if "region" in dataset.schema.names:
+            wanted = wanted & pc.field("region").isin(["province", *UNITS])
+        return dataset.to_table(filter=wanted).to_pandas()
+    except Exception as exc:  # pyarrow raises many kinds; all mean the same to the user
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReportError(f"{path}: unreadable Parquet ({first})") from None
+
+
 def _tidy(frame: pd.DataFrame, where: Path) -> pd.DataFrame:
     """Keep the shown indicators of the province and units, with every column of `COLUMNS`."""
     if "sample" not in frame.columns:
@@ -176,7 +195,7 @@ def _renamed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _load_run(path: Path) -> ReportInput:
     manifest = _json(path / "manifest.json")
-    frame = _tidy(_parquet(path / "indicators.parquet"), path / "indicators.parquet")
+    frame = _tidy(_shown_rows(path / "indicators.parquet"), path / "indicators.parquet")
     return ReportInput("run", path, frame, list(dict.fromkeys(frame["scenario"])), manifest)
 
 
@@ -186,7 +205,7 @@ def _load_store(path: Path) -> ReportInput:
         raise ReportError(f"{path / 'store.json'}: not a talentsim store (kind {manifest.get('kind')!r})")
     if not any((path / "indicators").rglob("*.parquet")):
         raise ReportError(f"{path}: the store has no finished run (indicators/ is empty)")
-    frame = _tidy(_parquet(path / "indicators"), path / "indicators")
+    frame = _tidy(_shown_rows(path / "indicators"), path / "indicators")
     runs = _parquet(path / "runs.parquet") if (path / "runs.parquet").is_file() else None
     listed = manifest.get("scenarios") if isinstance(manifest.get("scenarios"), list) else []
     ran = list(runs["scenario"].astype(str)) if runs is not None and "scenario" in runs else []
