@@ -1,5 +1,6 @@
 """How long the student page takes for a month at its default scale: the model's step (with the followed
-persons' records) and the drawing of the first tab's figures, which the page redraws after each step.
+persons' records) and the making of the first tab's charts (inline SVG) and unit bars (HTML), which the page
+redraws after each step. The browser's own round trip is measured by tests/test_app.py's browser test.
 
     .venv/bin/python benchmarks/bench_app.py [--scale N] [--months M]
 """
@@ -11,7 +12,7 @@ import statistics
 import time
 
 from simulator.app.model import ClassroomModel
-from simulator.app.page import CHARTS, DEFAULT_SCALE, _unit_arrays, chart_png, unit_bars_png
+from simulator.app.page import CHARTS, DEFAULT_SCALE, _unit_arrays, line_svg, unit_bars_html
 from simulator.app.settings import AppSettings
 
 
@@ -29,8 +30,8 @@ def main() -> None:
         model.step()
         t1 = time.perf_counter()
         for indicator, _ in CHARTS:
-            chart_png(*model.series(indicator))
-        unit_bars_png(_unit_arrays(model)[3])
+            line_svg(*model.series(indicator))
+        unit_bars_html(_unit_arrays(model)[3])
         for agent in model.followed:  # what the persons tab reads
             agent.observe()
         draws.append(time.perf_counter() - t1)
@@ -38,8 +39,8 @@ def main() -> None:
     total = [s + d for s, d in zip(steps, draws, strict=True)]
     print(f"scale {args.scale}: {model.persons.n:,} persons, model built in {build:.2f} s")
     print(f"model step per month: mean {statistics.mean(steps):.3f} s, max {max(steps):.3f} s")
-    print(f"figures per month:    mean {statistics.mean(draws):.3f} s, max {max(draws):.3f} s")
-    print(f"month on the page (step + figures): mean {statistics.mean(total):.3f} s, max {max(total):.3f} s")
+    print(f"charts per month:     mean {statistics.mean(draws):.3f} s, max {max(draws):.3f} s")
+    print(f"month on the page (step + charts): mean {statistics.mean(total):.3f} s, max {max(total):.3f} s")
 
 
 if __name__ == "__main__":

@@ -240,3 +240,17 @@ def test_saved_file_runs(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (out / "indicators.parquet").is_file()
+
+
+def test_charts_and_unit_bars_are_drawn_from_the_values():
+    from simulator.app.page import line_svg, unit_bars_html
+    from simulator.reports.load import load_units
+
+    svg = line_svg(["2020-11", "2020-12", "2021-01"], np.array([10.0, 30.0, 20.0]))
+    points = svg.split('points="')[1].split('"')[0].split()
+    ys = [float(p.split(",")[1]) for p in points]
+    assert len(points) == 3 and ys[1] < ys[2] < ys[0]  # higher values are drawn higher
+    assert ">2021<" in svg
+    html = unit_bars_html(np.linspace(-5, 5, 11))
+    assert all(name in html for name in load_units()["name_zh"])
+    assert "+5.0 %" in html and "-5.0 %" in html

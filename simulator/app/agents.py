@@ -54,8 +54,10 @@ class Worker(mesa.Agent):
         """The job: sector and employer when employed, else the labour status."""
         if self.status != "employed":
             return self.status
-        sector = int(self._value("sector"))
-        return f"{SECTORS[sector] if sector >= 0 else '?'} (firm {int(self._value('employer'))})"
+        employer = int(self._value("employer"))
+        if employer < 0:  # the model keeps no firms outside the province
+            return "employed outside Jilin"
+        return f"{SECTORS[int(self._value('sector'))]} (firm {employer})"
 
     @property
     def education(self) -> str:

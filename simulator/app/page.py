@@ -9,14 +9,13 @@ followed persons (Mesa agents), month by month, with the utilities of a graduate
 from __future__ import annotations
 
 import functools
-import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import solara
-from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
@@ -32,7 +31,7 @@ from simulator.app.settings import (
     run_settings,
 )
 from simulator.geography import REGIONS, UNITS
-from simulator.reports.figures import count_formatter, figure_style
+from simulator.reports.figures import count_formatter
 from simulator.reports.fonts import embedded_font_css
 from simulator.reports.load import load_units
 from simulator.reports.report import unit_labels
@@ -51,6 +50,7 @@ body, .v-application { font-family: "TalentsimCJK", Roboto, sans-serif !importan
 .ts-utilities td, .ts-utilities th { border-bottom: 1px solid #e2e6ea; padding: 2px 6px; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ts-chart { font-size: 13px; }
+.ts-unitbars { border-collapse: collapse; font-size: 12px; } .ts-unitbars td { padding: 1px 4px; }
 """
 CHARTS = (
     ("population", "Population"),
@@ -74,27 +74,47 @@ def page_css() -> str:
     return font + PAGE_CSS
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 def _number(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{value:,.0f}"
 
 
-def chart_png(dates: list[str], values: np.ndarray) -> bytes:
-    """PNG of one series month by month (years on the axis)."""
-    with figure_style():
-        fig = Figure(figsize=(5.6, 2.6))
-        ax = fig.add_subplot()
-        ax.plot(np.arange(len(values)), values, color="#2b6cb0", lw=1.6, marker="o" if len(values) < 3 else None)
-        ax.yaxis.set_major_formatter(count_formatter("en"))
-        ticks = [i for i, d in enumerate(dates) if d.endswith("-01")] or [0]
-        ax.set_xticks(ticks, [dates[i][:4] for i in ticks] if dates else [""])
-        fig.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.12)
-        return _png(fig)
+def line_svg(dates: list[str], values: np.ndarray, width: int = 520, height: int = 210) -> str:
+    """An inline SVG line chart of one series month by month: drawn by the browser, so redrawing it after
+    each step costs the server next to nothing."""
+    left, right, top, bottom = 64, 10, 8, 22
+    finite = values[np.isfinite(values)] if len(values) else values
+    if finite.size == 0:
+        return f'<svg viewBox="0 0 {width} 60" width="100%"><text x="{left}" y="40">no data yet</text></svg>'
+    low, high = float(finite.min()), float(finite.max())
+    pad = (high - low) * 0.08 or max(abs(high) * 0.01, 1.0)
+    ticks = [t for t in MaxNLocator(5).tick_values(low - pad, high + pad) if low - pad <= t <= high + pad]
+    low, high = min([low - pad, *ticks]), max([high + pad, *ticks])
+    span_x = max(len(values) - 1, 1)
+
+    def x(i: float) -> float:
+        return left + (width - left - right) * i / span_x
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (1 - (v - low) / (high - low))
+
+    label = count_formatter("en").func
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'style="font: 11px sans-serif; max-width: {width}px">'
+    ]
+    for t in ticks:
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e5e7eb"/>')
+        parts.append(f'<text x="{left - 4}" y="{y(t) + 4:.1f}" text-anchor="end">{label(t, 0)}</text>')
+    for i, date in enumerate(dates):
+        if date.endswith("-01"):
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 6}" text-anchor="middle">{date[:4]}</text>')
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values) if np.isfinite(v))
+    parts.append(f'<polyline fill="none" stroke="#2b6cb0" stroke-width="2" points="{points}"/>')
+    if finite.size == 1:  # a single month: a dot
+        i = int(np.flatnonzero(np.isfinite(values))[0])
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(values[i]):.1f}" r="3" fill="#2b6cb0"/>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def chart(indicator: str, title: str) -> Any:
@@ -104,25 +124,13 @@ def chart(indicator: str, title: str) -> Any:
     def Chart(model: ClassroomModel) -> None:
         update_counter.get()  # re-drawn after each step (Mesa bumps the counter)
         dates, values = model.series(indicator)
-        with figure_style():
-            fig = Figure(figsize=(5.6, 2.6))
-            ax = fig.add_subplot()
-            ax.plot(
-                np.arange(len(values)), values, color="#2b6cb0", lw=1.6, marker="o" if len(values) < 3 else None
-            )
-            ax.yaxis.set_major_formatter(count_formatter("en"))
-            ticks = [i for i, d in enumerate(dates) if d.endswith("-01")] or [0]
-            ax.set_xticks(ticks, [dates[i][:4] for i in ticks] if dates else [""])
-            fig.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.12)
-            image = _png(fig)
         latest = _number(values[-1]) if len(values) else "—"
         month = dates[-1] if dates else "census day (press Step)"
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f'<div class="ts-chart"><b>{title}</b>: <span class="ts-{indicator}">{latest}</span>'
-            f' <span class="ts-month">({month})</span></div>',
+            f' <span class="ts-month">({month})</span></div>{line_svg(dates, values)}',
         )
-        solara.Image(image)
 
     Chart.__name__ = f"Chart_{indicator}"
     return Chart
@@ -137,27 +145,32 @@ def _unit_arrays(model: ClassroomModel) -> tuple[np.ndarray, np.ndarray, np.ndar
     return population, within, talent, change
 
 
-def unit_bars_png(change_pct: np.ndarray) -> bytes:
-    """PNG of the units' population change since census day (%), one bar each, named in Chinese and pinyin."""
+def unit_bars_html(change_pct: np.ndarray) -> str:
+    """The units' population change since census day (%) as HTML bars, named in Chinese and pinyin."""
     names = unit_names()
-    with figure_style():
-        fig = Figure(figsize=(5.6, 3.0))
-        ax = fig.add_subplot()
-        ax.barh(np.arange(len(UNITS)), change_pct, color=np.where(change_pct >= 0, "#2b6cb0", "#c05621"))
-        ax.set_yticks(np.arange(len(UNITS)), [names[u] for u in UNITS], fontsize=8)
-        ax.invert_yaxis()
-        ax.axvline(0, color="0.3", lw=0.8)
-        fig.subplots_adjust(left=0.3, right=0.97, top=0.97, bottom=0.08)
-        return _png(fig)
+    scale = max(float(np.nanmax(np.abs(change_pct))) if change_pct.size else 0.0, 0.1)
+    rows = []
+    for unit, value in zip(UNITS, change_pct, strict=True):
+        width = 100 * min(abs(value) / scale, 1.0) if np.isfinite(value) else 0.0
+        bar = f'<div style="width:{width:.0f}%;height:12px;background:{"#2b6cb0" if value >= 0 else "#c05621"}'
+        negative = f'{bar};margin-left:auto"></div>' if value < 0 else ""
+        positive = f'{bar}"></div>' if value >= 0 else ""
+        rows.append(
+            f'<tr><td>{names[unit]}</td><td style="width:130px;border-right:1px solid #555">{negative}</td>'
+            f'<td style="width:130px">{positive}</td><td class="num">{value:+.1f} %</td></tr>'
+        )
+    return f'<table class="ts-unitbars">{"".join(rows)}</table>'
 
 
 @solara.component
 def UnitBars(model: ClassroomModel) -> None:
     """The 11 units side by side: population change since census day."""
     update_counter.get()
-    image = unit_bars_png(_unit_arrays(model)[3])
-    solara.HTML(tag="div", unsafe_innerHTML="<b>The 11 units: population change since census day, %</b>")
-    solara.Image(image)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML="<b>The 11 units: population change since census day, %</b>"
+        + unit_bars_html(_unit_arrays(model)[3]),
+    )
 
 
 @solara.component
