@@ -301,21 +301,23 @@ def SettingsCard(draft: solara.Reactive[AppSettings], settings: solara.Reactive[
             run["seed"].label, value=current.seed, continuous_update=False,
             on_value=lambda v: change(_with(current, seed=int(v))),
         )  # fmt: skip
-        for kind, table in lever_kinds().items():
-            with solara.Details(summary=f"{kind}{' (on)' if kind in current.on else ''}", expand=False):
-                solara.Checkbox(
-                    label=f"add a {kind} lever", value=kind in current.on,
-                    on_value=lambda v, k=kind: change(draft.value.switched(k, v)),
-                )  # fmt: skip
-                for control in controls_of(table):
-                    _number_input(
-                        control, current.values[kind][control.key],
-                        lambda v, k=kind, key=control.key: change(draft.value.with_value(k, key, v)),
+        on = ", ".join(sorted(current.on)) or "none added"
+        with solara.Details(summary=f"levers ({on})", expand=False):
+            for kind, table in lever_kinds().items():
+                with solara.Details(summary=f"{kind}{' (on)' if kind in current.on else ''}", expand=False):
+                    solara.Checkbox(
+                        label=f"add a {kind} lever", value=kind in current.on,
+                        on_value=lambda v, k=kind: change(draft.value.switched(k, v)),
                     )  # fmt: skip
+                    for control in controls_of(table):
+                        _number_input(
+                            control, current.values[kind][control.key],
+                            lambda v, k=kind, key=control.key: change(draft.value.with_value(k, key, v)),
+                        )  # fmt: skip
         if problem:
             solara.Error(problem)
         else:
-            solara.Info("Valid settings: the next Reset simulates with them.")
+            solara.Text("Valid settings: the next Reset simulates with them.", classes=["ts-valid"])
         solara.InputText("file name", value=current.name, on_value=lambda v: change(_with(current, name=v)))
 
         def save() -> None:
@@ -342,6 +344,8 @@ def Page() -> None:
     draft = solara.use_reactive(AppSettings(scale=DEFAULT_SCALE))
     settings = solara.use_reactive(AppSettings(scale=DEFAULT_SCALE))
     model = solara.use_memo(lambda: ClassroomModel(settings.value), [])
+    with solara.Sidebar():
+        SettingsCard(draft, settings)
     SolaraViz(
         model,
         components=[*((chart(i, t), 0) for i, t in CHARTS), (UnitBars, 0), (UnitTable, 0), (People, 1)],
@@ -349,5 +353,3 @@ def Page() -> None:
         name=TITLE,
         play_interval=50,
     )
-    with solara.Sidebar():
-        SettingsCard(draft, settings)
