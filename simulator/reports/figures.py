@@ -137,7 +137,7 @@ def series(
         ax.annotate(
             target[1], (0.01, target[0] * scale), xycoords=("axes fraction", "data"), va="bottom", fontsize=8
         )
-    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_title(title, loc="left", fontsize=10, y=1.01)
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if not percent:
@@ -171,7 +171,7 @@ def unit_bars(
     ax.set_yticks(positions, [unit_labels[u] for u in units])
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_title(title, loc="left", fontsize=10, y=1.01)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(count_formatter(lang))
     ax.legend(fontsize=8, loc="best")
@@ -207,7 +207,7 @@ def unit_map(
     ax.set_aspect(1.0 / np.cos(np.deg2rad(units["lat"].mean())))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_title(title, loc="left", fontsize=10, y=1.01)
     fig.colorbar(points, ax=ax, label=colorbar_label, shrink=0.7)
     labels = [
         f"{row['label']}" + ("" if not np.isfinite(change[i]) else f"\n{change[i]:+.1f} %")
@@ -257,6 +257,10 @@ def _place_labels(
                 cost = sum(_overlap(box, b) for b in others) + 4 * outside + gap
                 if best is None or cost < best[0]:
                     best = (cost, offset, ha, va)
+                if cost == gap:  # free spot at this distance: no need to look further
+                    break
+            if best is not None and best[0] == gap:
+                break
         assert best is not None
         _, offset, ha, va = best
         far = max(abs(offset[0]), abs(offset[1])) > radii_pt[i] + 3.0
@@ -299,7 +303,7 @@ def small_multiples(
             ax.plot(xs, rows["mean"], color=colors[name], lw=1.3)
             if rows["n"].max() > 1:
                 ax.fill_between(xs, rows["lo"], rows["hi"], color=colors[name], alpha=0.18, lw=0)
-        ax.set_title(unit_labels[unit], fontsize=8.5)
+        ax.set_title(unit_labels[unit], fontsize=8.5, y=1.01)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         if percent_change:
@@ -336,7 +340,7 @@ def attainment(
             )
             ax.errorbar(100 * rows["attainment"], positions, xerr=err, fmt="none", ecolor="0.2", lw=0.9)
         ax.axvline(100, color="0.2", ls="--", lw=1)
-        ax.set_title(labels[item], fontsize=9)
+        ax.set_title(labels[item], fontsize=9, y=1.01)
         ax.set_xlabel(xlabel)
     first = np.atleast_1d(axes)[0]
     first.set_yticks(positions, list(scenarios))
@@ -388,7 +392,9 @@ def differences(
         ax.axvline(0, color="0.3", lw=0.9)
         label = labels[indicator]
         ax.set_title(
-            "\n".join(textwrap.wrap(label, width)) if lang == "en" else _wrap_cjk(label, width), fontsize=8.5
+            "\n".join(textwrap.wrap(label, width)) if lang == "en" else _wrap_cjk(label, width),
+            fontsize=8.5,
+            y=1.01,
         )
         ax.xaxis.set_major_formatter(compact_formatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(3))
@@ -418,7 +424,7 @@ def spending(spend: pd.DataFrame, scenarios: Sequence[str], titles: dict[str, st
         for lever in table.columns:
             ax.bar(years, table[lever], bottom=bottom, color=lever_colors[lever], label=lever, width=0.7)
             bottom += table[lever].to_numpy()
-        ax.set_title(titles[name], fontsize=9)
+        ax.set_title(titles[name], fontsize=9, y=1.01)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
     for ax in axes[len(shown) :]:
