@@ -53,7 +53,21 @@ def color_of(scenarios: Sequence[str]) -> dict[str, tuple[float, float, float]]:
     return {name: COLORS[i % len(COLORS)] for i, name in enumerate(scenarios)}
 
 
-def encode(fig: Figure, tight: bool = True) -> str:
+def label_width_in(labels: Sequence[str], fontsize: float) -> float:
+    """Rough width in inches of the longest label (Chinese characters count as 1 em, others as 0.6 em)."""
+    ems = max((sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in str(t)) for t in labels), default=0.0)
+    return ems * fontsize / 72.0
+
+
+def adjust(fig: Figure, left: float, right: float, top: float, bottom: float, **spacing: float) -> None:
+    """Margins in inches (fixed margins spare matplotlib a layout pass per figure)."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height, **spacing
+    )
+
+
+def encode(fig: Figure, tight: bool = False) -> str:
     """The figure as base64 PNG data, cropped to what is drawn if `tight` (costs a layout pass)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight" if tight else None)
@@ -143,6 +157,7 @@ def series(
     if not percent:
         ax.yaxis.set_major_formatter(count_formatter(lang))
     ax.legend(fontsize=8, loc="best")
+    adjust(fig, left=0.95, right=0.15, top=0.35, bottom=0.35)
     return encode(fig)
 
 
@@ -175,6 +190,7 @@ def unit_bars(
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(count_formatter(lang))
     ax.legend(fontsize=8, loc="best")
+    adjust(fig, left=label_width_in(list(unit_labels.values()), 9) + 0.25, right=0.25, top=0.35, bottom=0.55)
     return encode(fig)
 
 
@@ -208,6 +224,7 @@ def unit_map(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", fontsize=10, y=1.01)
+    adjust(fig, left=0.7, right=0.3, top=0.35, bottom=0.6)
     fig.colorbar(points, ax=ax, label=colorbar_label, shrink=0.7)
     labels = [
         f"{row['label']}" + ("" if not np.isfinite(change[i]) else f"\n{change[i]:+.1f} %")
@@ -319,7 +336,7 @@ def small_multiples(
         ax.axis("off")
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.92, bottom=0.06, hspace=0.42, wspace=0.32)
-    return encode(fig, tight=False)
+    return encode(fig)
 
 
 def attainment(
@@ -346,7 +363,7 @@ def attainment(
     first.set_yticks(positions, list(scenarios))
     first.invert_yaxis()
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
-    fig.tight_layout()
+    adjust(fig, left=label_width_in(scenarios, 9) + 0.25, right=0.2, top=0.65, bottom=0.55, wspace=0.12)
     return encode(fig)
 
 
@@ -401,7 +418,7 @@ def differences(
     axes[0].set_yticks(positions, list(variants))
     axes[0].invert_yaxis()
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
-    fig.tight_layout()
+    adjust(fig, left=label_width_in(variants, 9) + 0.25, right=0.2, top=0.95, bottom=0.45, wspace=0.25)
     return encode(fig)
 
 
