@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from simulator.reports.load import SPENDING_PREFIX, ReportInput
+from simulator.reports.load import SPENDING_PREFIX, ReportError, ReportInput
 
 try:  # the batch package's own comparison, when installed
     from simulator.experiments.compare import compare_store as _compare_store
@@ -32,7 +32,10 @@ def compare(data: ReportInput, baseline: str) -> tuple[pd.DataFrame, pd.DataFram
     """(differences, costs) of every scenario of a store against `baseline`, paired run by run."""
     function: Callable[..., tuple[pd.DataFrame, pd.DataFrame]] | None = _compare_store
     if function is not None:
-        return function(Path(data.path), baseline)
+        try:
+            return function(Path(data.path), baseline)
+        except ValueError as exc:  # the batch package's one-line errors about the store
+            raise ReportError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     return interim_compare(data, baseline)
 
 
