@@ -8,6 +8,7 @@ during start-up is answered in one line.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 #: Range of --scale (the scenario schema's `run.scale` has the same; a test checks they agree).
 MAX_SCALE = 100_000
+#: Largest seed (as in scenario files: the largest signed 64-bit integer).
+MAX_SEED = 2**63 - 1
 
 
 class UsageError(Exception):
@@ -82,7 +85,10 @@ def build_parser() -> Parser:
         help="residents per simulated person, 1 = everyone (default: the scenario's run.scale, else 100)",
     )
     run.add_argument(
-        "--seed", type=whole_number(0), default=None, help="random seed (default: the scenario's, else 1)"
+        "--seed",
+        type=whole_number(0, MAX_SEED),
+        default=None,
+        help="random seed (default: the scenario's, else 1)",
     )
     run.add_argument(
         "--end", type=month, default=None, help="last month YYYY-MM (default: the scenario's, else 2025-12)"
@@ -167,8 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("talentsim: interrupted; nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        written = getattr(exc, "destination", None)
+        if written is not None:
+            print(f"talentsim: interrupted; the run was already written to {written}", file=sys.stderr)
+        else:
+            print("talentsim: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -178,9 +188,20 @@ def entry() -> NoReturn:
     Once `main` has returned, the work is done (or abandoned cleanly): an interrupt while the interpreter
     shuts down would change nothing, so it is ignored rather than shown as a traceback.
     """
-    code = main()
+    signal.signal(signal.SIGTERM, _terminate)  # `kill` is answered like Ctrl-C: one line, nothing half written
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader of our output went away (`talentsim run ... | head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(code)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

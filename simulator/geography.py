@@ -119,8 +119,14 @@ def region_code(name: str, allowed: tuple[str, ...] = ("province", *REGIONS)) ->
     code = ALIASES.get(text)
     if code is not None and code in allowed:
         return code
+    if code is not None:  # a real place, but not one allowed here (the province where a unit is wanted)
+        raise UnknownRegion(
+            f"{name!r} is {code!r}, which is not allowed here; expected one of {', '.join(allowed)}"
+        )
     names = {alias: code for alias, code in ALIASES.items() if code in allowed}
-    close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.7)
+    # Chinese names are two to four characters: one wrong character is a large share of the name
+    cutoff = 0.5 if any("\u4e00" <= ch <= "\u9fff" for ch in text) else 0.7
+    close = difflib.get_close_matches(text, list(names), n=1, cutoff=cutoff)
     hint = f"did you mean {names[close[0]]!r}?" if close else f"expected one of {', '.join(allowed)}"
     raise UnknownRegion(f"unknown region {name!r}; {hint}")
 

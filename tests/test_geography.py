@@ -39,6 +39,8 @@ def test_a_misspelling_suggests_the_nearest_code(name, suggestion):
 def test_units_only_where_units_are_allowed():
     with pytest.raises(UnknownRegion):
         region_code("east", allowed=UNITS)
+    with pytest.raises(UnknownRegion, match="'吉林省' is 'province', which is not allowed here"):
+        region_code("吉林省", allowed=UNITS)
 
 
 def test_the_calibration_file_uses_the_same_chinese_names():
