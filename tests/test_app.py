@@ -4,6 +4,7 @@ and a real browser (Debian's Chromium through Playwright) changing a lever and s
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -145,10 +146,26 @@ def _listeners(port: int) -> list[str]:
     return found
 
 
+def ensure_chromium() -> str | None:
+    """Debian's Chromium, installed with apt-get when it is missing and we may (root, apt-get present; the
+    project's test setup, as Playwright's own browser download cannot work here). Returns why not, if not."""
+    if Path(CHROMIUM).exists():
+        return None
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return f"no browser: {CHROMIUM} is missing and cannot be installed here (not root, or no apt-get)"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900, check=False)
+        if result.returncode != 0:
+            return f"no browser: `{' '.join(command)}` failed: {result.stderr.strip()[-200:]}"
+    return None if Path(CHROMIUM).exists() else f"no browser: {CHROMIUM} still missing after apt-get"
+
+
 @pytest.fixture(scope="module")
 def page_server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no browser: {CHROMIUM} is missing (.ci/run installs Debian's chromium when run as root)")
+    missing = ensure_chromium()
+    if missing:
+        pytest.skip(missing)
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     folder = tmp_path_factory.mktemp("page")
     port = _free_port()
