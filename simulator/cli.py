@@ -8,6 +8,7 @@ during start-up is answered in one line.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 #: Range of --scale (the scenario schema's `run.scale` has the same; a test checks they agree).
 MAX_SCALE = 100_000
+#: Largest seed (as in scenario files: the largest signed 64-bit integer).
+MAX_SEED = 2**63 - 1
 
 
 class UsageError(Exception):
@@ -82,7 +85,10 @@ def build_parser() -> Parser:
         help="residents per simulated person, 1 = everyone (default: the scenario's run.scale, else 100)",
     )
     run.add_argument(
-        "--seed", type=whole_number(0), default=None, help="random seed (default: the scenario's, else 1)"
+        "--seed",
+        type=whole_number(0, MAX_SEED),
+        default=None,
+        help="random seed (default: the scenario's, else 1)",
     )
     run.add_argument(
         "--end", type=month, default=None, help="last month YYYY-MM (default: the scenario's, else 2025-12)"
@@ -95,6 +101,36 @@ def build_parser() -> Parser:
     run.add_argument("--state-file", type=Path, metavar="FILE", help="the file --save-state writes")
     run.add_argument("--from-state", type=Path, metavar="FILE", help="continue from a state saved by --save-state")
     _experiment_commands(commands)
+    validate = commands.add_parser(
+        "validate",
+        help="compare a run or a batch store with observed figures, beside two naive forecasts",
+        description="Compare RUN_OR_STORE with the observed figures of FILE.csv (columns region, indicator, "
+        "date or year, value; see calibration/observed_census_record.csv) and write the errors.",
+    )
+    validate.add_argument("source", type=Path, help="a run folder or a batch store", metavar="RUN_OR_STORE")
+    validate.add_argument("--observed", type=Path, required=True, help="observed figures (tidy CSV)")
+    validate.add_argument(
+        "--out", type=Path, default=None, help="output CSV (default: RUN_OR_STORE/validation.csv)"
+    )
+    validate.add_argument("--scenario", default=None, help="the scenario to take from a store holding several")
+    validate.add_argument("--history", type=Path, default=None, help="pre-census figures for the naive forecasts")
+    report = commands.add_parser(
+        "report",
+        help="write an HTML report of a run folder or a batch store",
+        description="Write one self-contained HTML file with the figures and tables of a run or a batch store.",
+    )
+    report.add_argument(
+        "source", type=Path, help="a run folder (talentsim run) or a batch store (talentsim batch)"
+    )
+    report.add_argument("--baseline", default=None, help="scenario of a store the others are compared with")
+    report.add_argument("--lang", choices=("en", "zh"), default="en", help="language of headings and labels")
+    report.add_argument("--out", type=Path, default=None, help="HTML file (default: SOURCE/report.html)")
+    app = commands.add_parser(
+        "app",
+        help="serve the student page (Mesa SolaraViz) on 127.0.0.1",
+        description="Serve the student page at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C.",
+    )
+    app.add_argument("--port", type=whole_number(1, 65535), default=8765, help="port (default: 8765)")
     return parser
 
 
@@ -121,6 +157,12 @@ def _experiment_commands(commands: argparse._SubParsersAction) -> None:
     sensitivity.add_argument("--out", type=Path, help="write the indices to FILE.csv or FILE.parquet")
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from simulator.estimation.validate import validate_command
+
+    return validate_command(args.source, args.observed, args.out, args.scenario, args.history)
+
+
 def _run(args: argparse.Namespace) -> int:
     from simulator.run import run_command
 
@@ -144,7 +186,29 @@ def _experiments(args: argparse.Namespace) -> int:
     return getattr(commands, args.command)(args)
 
 
-HANDLERS = {"run": _run, "batch": _experiments, "compare": _experiments, "sensitivity": _experiments}
+def _report(args: argparse.Namespace) -> int:
+    from simulator.reports.report import render_report
+
+    path = render_report(args.source, baseline=args.baseline, lang=args.lang, out=args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    from simulator.app.server import serve
+
+    return serve(args.port)
+
+
+HANDLERS = {
+    "run": _run,
+    "validate": _validate,
+    "report": _report,
+    "app": _app,
+    "batch": _experiments,
+    "compare": _experiments,
+    "sensitivity": _experiments,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,8 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("talentsim: interrupted; nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        written = getattr(exc, "destination", None)
+        if written is not None:
+            print(f"talentsim: interrupted; the run was already written to {written}", file=sys.stderr)
+        else:
+            print("talentsim: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -172,9 +240,20 @@ def entry() -> NoReturn:
     Once `main` has returned, the work is done (or abandoned cleanly): an interrupt while the interpreter
     shuts down would change nothing, so it is ignored rather than shown as a traceback.
     """
-    code = main()
+    signal.signal(signal.SIGTERM, _terminate)  # `kill` is answered like Ctrl-C: one line, nothing half written
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader of our output went away (`talentsim run ... | head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(code)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

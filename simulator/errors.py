@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from simulator.app.server import AppError
+from simulator.estimation.validate import ValidationError
 from simulator.experiments.store import StoreError
 from simulator.geography import UnknownRegion
 from simulator.inputs.files import DataError
 from simulator.recording.output import OutputError
+from simulator.reports.load import ReportError
 from simulator.scenario.errors import ScenarioError
 from simulator.state import StateError
 
@@ -17,4 +20,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     UnknownRegion,
     StateError,
     StoreError,
+    ValidationError,
+    ReportError,
+    AppError,
 )

@@ -20,11 +20,11 @@ from simulator.dates import START, date_to_month, month_to_date
 from simulator.inputs.calibration import CalibrationData, load_calibration
 from simulator.inputs.parameters import Parameters, load_parameters
 from simulator.model import TalentFlowModel, required_parameters
-from simulator.recording.output import claim_output, write_run
+from simulator.recording.output import WrittenThenInterrupted, claim_output, resolve_out, write_run
 from simulator.recording.summary import summary_table
 from simulator.scenario import Scenario, load_scenario
 from simulator.scenario.resolved import load_resolved
-from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED
+from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED, MAX_SCALE, MAX_SEED
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,18 @@ class RunSpec:
     sample: int = -1
     start_state: str | None = None
     save_state: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.scale, int) and 1 <= self.scale <= MAX_SCALE):
+            raise ValueError(f"RunSpec.scale: expected a whole number in [1, {MAX_SCALE}] (got {self.scale!r})")
+        if not (isinstance(self.seed, int) and 0 <= self.seed <= MAX_SEED):
+            raise ValueError(f"RunSpec.seed: expected a whole number in [0, {MAX_SEED}] (got {self.seed!r})")
+        try:
+            valid_end = date_to_month(self.end) >= 1
+        except (ValueError, AttributeError):
+            valid_end = False
+        if not valid_end:
+            raise ValueError(f"RunSpec.end: expected a month YYYY-MM from 2020-12 on (got {self.end!r})")
 
     def with_(self, **changes: Any) -> RunSpec:
         """A copy with some fields replaced."""
@@ -250,7 +262,7 @@ def run_command(
                 f"--save-state: expected a month from {first} to {spec.end} (got {save_state[0]!r})"
             )
         state.check_target(save_state[1])
-    destination = out or Path("outputs") / loaded.name
+    destination = resolve_out(out or Path("outputs") / loaded.name)
     data = load_calibration()
     with claim_output(destination):
         print(
@@ -266,7 +278,10 @@ def run_command(
         started = time.perf_counter()
         frame, manifest = run_spec(spec, progress=progress_printer(quiet), data=data, parameters=parameters)
         elapsed = time.perf_counter() - started
-        write_run(destination, frame, manifest)
-    print(summary_table(frame))
-    print(f"wrote {destination}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
+        written = write_run(destination, frame, manifest)
+    try:
+        print(summary_table(frame))
+        print(f"wrote {written}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
+    except KeyboardInterrupt:
+        raise WrittenThenInterrupted(written) from None
     return 0

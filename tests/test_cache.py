@@ -68,6 +68,16 @@ def test_the_disk_cache_survives_the_process(calibration, parameters, tmp_path, 
     cache.clear()  # as a new process would be
     loaded = cache.census_population(calibration, parameters, 5000, 9)
     assert same(built, loaded)
-    files[0].write_bytes(b"damaged")
+    files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated
     cache.clear()
     assert same(cache.census_population(calibration, parameters, 5000, 9), built)  # rebuilt, not an error
+
+
+def test_an_unwritable_disk_cache_is_a_note_not_an_error(calibration, parameters, tmp_path, monkeypatch, capsys):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("TALENTSIM_SYNTHESIS_CACHE", str(blocked / "cache"))
+    cache.clear()
+    cache.census_population(calibration, parameters, 5000, 9)
+    err = capsys.readouterr().err
+    assert "synthesis cache" in err and "not written" in err

@@ -250,14 +250,15 @@ def test_an_earlier_run_is_replaced(tmp_path, capsys):
 
 
 def test_a_folder_being_written_by_another_run_is_refused(tmp_path, capsys):
+    from simulator.recording.output import claim_output
+
     out = tmp_path / "run"
-    lock = tmp_path / ".run.lock"
-    lock.write_text(str(os.getppid()))  # a live process holds it
-    assert "another talentsim process" in _refused(capsys, out)
-    assert lock.read_text() == str(os.getppid())
-    lock.write_text("999999999")  # left by a process that no longer runs: taken over
+    with claim_output(out):  # another run holds it
+        assert "another talentsim process" in _refused(capsys, out)
+    # a lock file left behind by a process that was killed holds no lock: it does not block
+    (tmp_path / ".run.lock").write_text("1")
     assert main(["run", str(BASELINE), "--scale", "5000", "--end", "2020-12", "--quiet", "--out", str(out)]) == 0
-    assert not lock.exists()
+    assert not (tmp_path / ".run.lock").exists()
 
 
 def test_two_concurrent_runs_cannot_both_write_the_default_folder(tmp_path):
@@ -269,7 +270,7 @@ def test_two_concurrent_runs_cannot_both_write_the_default_folder(tmp_path):
         second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert second.returncode == 2 and "another talentsim process" in second.stderr
     assert len(second.stderr.strip().splitlines()) == 1
-    assert list((tmp_path / "outputs").iterdir()) == []  # and the claim left no lock behind
+    assert not (tmp_path / "outputs").exists()  # the claim made outputs/ and, with nothing written, removed it
 
 
 def test_scale_above_the_schema_range_is_refused(tmp_path, capsys):
@@ -278,12 +279,12 @@ def test_scale_above_the_schema_range_is_refused(tmp_path, capsys):
     assert not (tmp_path / "big").exists()
 
 
-def test_the_command_and_the_schema_share_the_scale_range():
-    from simulator.cli import MAX_SCALE
+def test_the_command_and_the_schema_share_the_scale_and_seed_ranges():
+    from simulator.cli import MAX_SCALE, MAX_SEED
     from simulator.scenario import schema
 
-    low, high = schema.bounds(schema.RunSettings.model_fields["scale"])
-    assert (low, high) == (1, MAX_SCALE)
+    assert schema.bounds(schema.RunSettings.model_fields["scale"]) == (1, MAX_SCALE)
+    assert schema.bounds(schema.RunSettings.model_fields["seed"]) == (0, MAX_SEED)
 
 
 def test_version(capsys):
@@ -331,7 +332,14 @@ def test_ctrl_c_at_any_moment(tmp_path, moment):
         str(tmp_path / "r"),
     ]
     process = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a background job (as CI may run the suite) inherits an ignored SIGINT; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     if moment == "start-up":
         time.sleep(0.4)  # importing numpy, pandas, the model

@@ -7,6 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from simulator.model import TalentFlowModel
 from simulator.run import RunSpec, build_model, run_spec, spec_for
@@ -72,3 +73,12 @@ def test_stepping_by_hand_equals_run():
     while b.running:
         b.step()  # no draws prepared ahead: each process draws when it asks
     pd.testing.assert_frame_equal(a.recorder.to_frame("x", 0, 7), b.recorder.to_frame("x", 0, 7))
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [({"scale": 0}, "scale"), ({"scale": 10**6}, "scale"), ({"seed": -1}, "seed"), ({"end": "2020-11"}, "end")],
+)
+def test_a_spec_refuses_what_the_command_refuses(changes, field):
+    with pytest.raises(ValueError, match=f"RunSpec.{field}"):
+        small_spec(**changes)

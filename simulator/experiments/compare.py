@@ -9,7 +9,7 @@ itself gives differences of exactly 0 and intervals of width 0.
 Costs, for the plan's outcomes, at the end of each year, with the extra spending being the difference in
 total policy spending (every lever, from census day to the end of the year):
 - `graduates_retained`: the extra graduates retained, summed over the cohorts retained so far (each July's
-  value: last July's graduates of Jilin's universities still in Jilin a year later);
+  `graduates_retained_one_year`: last July's graduates of Jilin's universities still in Jilin a year later);
 - `high_skill_talent`, `population`: the extra stock at the end of the year.
 `yuan_per_unit_mean` is mean extra spending / mean extra outcome; its 90 % interval is Fieller's for a ratio
 of paired means. Both are NaN where the mean extra outcome is not positive (the lever bought nothing to
@@ -37,6 +37,8 @@ COST_COLUMNS = [
     "yuan_per_unit_mean", "lo90", "hi90",
 ]  # fmt: skip
 OUTCOMES = ("graduates_retained", "high_skill_talent", "population")
+#: The July indicator the `graduates_retained` outcome adds up: a cohort still in Jilin one year on.
+RETAINED_ONE_YEAR = "graduates_retained_one_year"
 LEVEL = 0.90
 
 
@@ -135,7 +137,7 @@ def _outcome_per_run(indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataF
     for name in ("high_skill_talent", "population"):
         stock = province[province["indicator"] == name][[*RUN, "year", "value"]].rename(columns={"value": name})
         table = table.merge(stock, on=[*RUN, "year"], how="left")
-    retained = july_values(indicators, "graduates_retained")
+    retained = july_values(indicators, RETAINED_ONE_YEAR)
     table = table.merge(retained.rename(columns={"value": "july"}), on=[*RUN, "year"], how="left")
     table["july"] = table["july"].fillna(0.0)
     table["graduates_retained"] = table.sort_values([*RUN, "year"]).groupby(RUN)["july"].cumsum()
@@ -199,6 +201,7 @@ SHOWN = (
     ("population", "{:,.0f}"),
     ("net_migration_interprovincial", "{:,.0f}"),
     ("graduates_retained", "{:,.0f}"),
+    ("graduates_retained_one_year", "{:,.0f}"),
     ("high_skill_talent", "{:,.0f}"),
     ("employed", "{:,.0f}"),
     ("unemployment_rate", "{:.4f}"),

@@ -1,5 +1,6 @@
 """Monthly indicators of a store as yearly values per run: flows summed over the year's months; stocks,
-rates and running totals as the value of the year's last month (its first day: December for a full year).
+rates and running totals (kind "total") as the value of the year's last recorded month (its first day:
+December for a full year).
 
 `policy_spending_yuan` (added here) is the total of every lever's `policy_spending_yuan.<lever>` in the
 year, 0 for a run without spending. A lever's spending in a year without spending is 0.
@@ -16,9 +17,8 @@ RUN = ["scenario", "sample", "replicate"]
 KEY = [*RUN, "indicator", "region", "year"]
 SPENDING_PREFIX = "policy_spending_yuan."
 TOTAL_SPENDING = "policy_spending_yuan"
-#: Flows of the recorder that are running totals (their year's value is the last month's).
-RUNNING_TOTALS = {ind.name for ind in INDICATORS if ind.name.endswith("_since_2021")}
-FLOWS = {ind.name for ind in INDICATORS if ind.kind == "flow"} - RUNNING_TOTALS
+#: Indicators summed over a year; the others (stocks, rates, running totals) are read at its last month.
+FLOWS = {ind.name for ind in INDICATORS if ind.kind == "flow"}
 
 
 def is_flow(name: str) -> bool:

@@ -21,6 +21,8 @@ def read_csv(directory: Path, name: str, columns: list[str]) -> pd.DataFrame:
         frame = pd.read_csv(path)
     except FileNotFoundError:
         raise DataError(f"{path}: calibration file is missing") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
     missing = [c for c in columns if c not in frame.columns]

@@ -8,15 +8,17 @@ them): a missing row and a row nobody reads are both errors, one line each, nami
 
 from __future__ import annotations
 
+import csv
 import difflib
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from simulator.inputs.files import CALIBRATION_DIR, DataError, read_csv
+from simulator.inputs.files import CALIBRATION_DIR, DataError
 
 PARAMETERS_FILE = "parameters.csv"
 COLUMNS = ["name", "value", "low", "high", "unit", "basis", "source", "meaning"]
@@ -93,33 +95,62 @@ class Parameters:
         return Parameters(self.table, {**self.overrides(), **overrides})
 
 
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of every non-blank data line of the CSV file, with exact line numbers."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: calibration file is missing") from None
+    except OSError as exc:
+        raise ParameterError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with handle:
+        try:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise ParameterError(f"{path}: is empty (expected the columns {', '.join(COLUMNS)})")
+            header = [h.strip() for h in header]
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise ParameterError(f"{path}: missing columns {missing} (has {header})")
+            for cells in reader:
+                if not any(c.strip() for c in cells):
+                    continue
+                line = reader.line_num
+                if len(cells) != len(header):
+                    raise ParameterError(f"{path}: line {line}: {len(cells)} fields, expected {len(header)}")
+                yield line, dict(zip(header, (c.strip() for c in cells), strict=True))
+        except UnicodeDecodeError as exc:
+            raise ParameterError(f"{path}: is not UTF-8 text ({exc.reason})") from None
+        except csv.Error as exc:
+            raise ParameterError(f"{path}: cannot be read as CSV ({exc})") from None
+
+
 def load_parameters(directory: Path = CALIBRATION_DIR, required: Iterable[str] | None = None) -> Parameters:
     """Read `parameters.csv`; every problem is a one-line ParameterError naming the file and line.
 
     Args:
         directory: the calibration folder.
-        required: the names the model reads; if given, a missing or an unknown row is an error.
+        required: the names the model reads; if given, an unknown or a missing row is an error.
     """
     path = directory / PARAMETERS_FILE
-    frame = read_csv(directory, PARAMETERS_FILE, COLUMNS)
     table: dict[str, Parameter] = {}
-    for i, row in enumerate(frame.to_dict("records")):
-        line = f"{path}: line {i + 2}"
+    for line_number, row in _rows(path):
+        line = f"{path}: line {line_number}"
         key = row["name"]
-        if not isinstance(key, str) or not key.strip():
+        if not key:
             raise ParameterError(f"{line}: empty parameter name")
-        key = key.strip()
         numbers = {}
         for column in ("value", "low", "high"):
             cell = row[column]
-            if cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell).strip() == "":
+            if not cell:
                 raise ParameterError(f"{line}: {key}: {column} is empty (expected a number)")
-            try:
-                numbers[column] = float(cell)
-            except ValueError:
-                raise ParameterError(f"{line}: {key}: {column} is not a number (got {cell!r})") from None
-            if not math.isfinite(numbers[column]):
-                raise ParameterError(f"{line}: {key}: {column} is not a finite number (got {cell!r})")
+            if not NUMBER.match(cell):
+                raise ParameterError(f"{line}: {key}: {column} is not a number (got {cell!r})")
+            numbers[column] = float(cell)
         value, low, high = numbers["value"], numbers["low"], numbers["high"]
         if key in table:
             raise ParameterError(f"{line}: parameter {key} appears twice")
@@ -130,24 +161,25 @@ def load_parameters(directory: Path = CALIBRATION_DIR, required: Iterable[str] |
         if row["basis"] not in BASES:
             raise ParameterError(f"{line}: {key}: basis must be one of {', '.join(BASES)} (got {row['basis']!r})")
         for column in ("unit", "source", "meaning"):
-            if not isinstance(row[column], str) or not row[column].strip():
+            if not row[column]:
                 raise ParameterError(f"{line}: {key}: {column} is empty")
-        table[key] = Parameter(
-            key, value, low, high, str(row["unit"]), str(row["basis"]), str(row["source"]), str(row["meaning"])
-        )
+        table[key] = Parameter(key, value, low, high, row["unit"], row["basis"], row["source"], row["meaning"])
     if required is not None:
         check_rows(table, set(required), path)
     return Parameters(table)
 
 
 def check_rows(table: Mapping[str, Parameter], required: set[str], path: Path | str) -> None:
-    """Every required name has a row, and every row is required (ParameterError otherwise)."""
+    """Every row is read by the model, and every name it reads has a row (ParameterError otherwise).
+
+    Unknown rows are reported first: a misspelt name shows as both, and its spelling is the mistake.
+    """
     missing = sorted(required - set(table))
+    unknown = sorted(set(table) - required)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], missing or sorted(required), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ParameterError(f"{path}: parameter {unknown[0]} is unknown: no part of the model reads it{hint}")
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise ParameterError(f"{path}: parameter {missing[0]} is missing{more}; the model reads it")
-    unknown = sorted(set(table) - required)
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], sorted(required), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ParameterError(f"{path}: parameter {unknown[0]} is unknown: no part of the model reads it{hint}")

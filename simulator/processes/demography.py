@@ -2,8 +2,8 @@
 
 Mortality and fertility have standard shapes (Gompertz-Makeham mortality; the census year's births by
 mother's age for fertility) whose levels are scaled once, on census day, so that the census population
-would have the 2019 numbers of deaths and births (YB, DATA.md 3). After that the rates stay fixed: births
-and deaths change only because the population's size and age structure change.
+would have the 2019 numbers of deaths and births (YB, calibration/SOURCES.md §3). After that the rates stay
+fixed: births and deaths change only because the population's size and age structure change.
 """
 
 from __future__ import annotations

@@ -363,24 +363,24 @@ def _resolve(
 
 
 def find_scenario(name_or_path: str | Path) -> Path:
-    """The file of a scenario given by path, or by name as `extends` takes it (`baseline` is
-    `scenarios/baseline.toml` when no file of that name exists here)."""
+    """The file of a scenario given by path, or by name as `extends` takes it: `baseline` is `baseline.toml`
+    in the current folder if there is one, else `scenarios/baseline.toml`."""
     path = Path(name_or_path)
     text = str(name_or_path)
-    if path.exists() or "/" in text or "\\" in text or text.endswith(".toml"):
+    if path.is_file() or "/" in text or "\\" in text or text.endswith(".toml") or not NAME_PATTERN.match(text):
         return path
-    if NAME_PATTERN.match(text):
-        for candidate in (Path(f"{text}.toml"), SCENARIOS_DIR / f"{text}.toml"):
-            if candidate.is_file():
-                return candidate
-        names = sorted(p.stem for p in SCENARIOS_DIR.glob("*.toml"))
-        raise ScenarioError(
-            text,
-            "",
-            f"no such scenario file or scenario name{suggest(text, names, listing=False)}"
-            f" (scenarios: {', '.join(names)})",
-        )
-    return path
+    for candidate in (Path(f"{text}.toml"), SCENARIOS_DIR / f"{text}.toml"):
+        if candidate.is_file():
+            return candidate
+    if path.exists():
+        return path  # a folder of that name: read_toml says what it is
+    names = sorted(p.stem for p in SCENARIOS_DIR.glob("*.toml"))
+    raise ScenarioError(
+        text,
+        "",
+        f"no such scenario file or scenario name{suggest(text, names, listing=False)} "
+        f"(scenarios: {', '.join(names)})",
+    )
 
 
 def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Scenario:

@@ -2,7 +2,7 @@
 
 The same declarations drive validation (pydantic, unknown keys forbidden), the defaults, and the generated
 reference `docs/parameters.md` (`python -m simulator.scenario.docs > docs/parameters.md`). Amounts and volumes
-of real instruments come from DATA.md section 7 (`calibration/policy_instruments.csv`); the scenario files
+of real instruments come from calibration/SOURCES.md §7 (`calibration/policy_instruments.csv`); the scenario files
 say which.
 """
 
@@ -12,20 +12,56 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from simulator.codes import SECTORS
 from simulator.dates import date_to_month
-from simulator.geography import UNITS
+from simulator.geography import UNITS, UnknownRegion, region_code
 
 #: Defaults of a run, and the range of the scale, shared by the command, the model and scenario files.
 DEFAULT_SCALE = 100
 DEFAULT_SEED = 1
 DEFAULT_END = "2025-12"
 MAX_SCALE = 100_000
+MAX_SEED = 2**63 - 1
 
-Unit = Literal[UNITS]  # type: ignore[valid-type]
+
+def _unit_code(value: Any) -> Any:
+    """A unit given by code or by Chinese or English name (长春, 长春市, Changchun) as its code."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return region_code(value, allowed=UNITS)
+    except UnknownRegion as exc:
+        raise ValueError(str(exc)) from None
+
+
+#: A census unit: its code, or its Chinese (full or short) or English name.
+Unit = Annotated[Literal[UNITS], BeforeValidator(_unit_code)]  # type: ignore[valid-type]
+
+
+def _distinct(units: Any) -> Any:
+    """A list of units must name each unit once (长春 and changchun are the same unit)."""
+    if isinstance(units, list):
+        seen: set[str] = set()
+        for unit in units:
+            if unit in seen:
+                raise ValueError(f"unit {unit!r} is given twice")
+            seen.add(unit)
+    return units
+
+
+#: Eligible units: a list naming each unit once, or "all".
+UnitList = Annotated[list[Unit] | Literal["all"], AfterValidator(_distinct)]
 Sector = Literal[SECTORS]  # type: ignore[valid-type]
 
 
@@ -71,7 +107,7 @@ class RunSettings(Strict):
         le=MAX_SCALE,
         meaning="one simulated person per `scale` residents; 1 simulates every resident",
     )
-    seed: int = setting(DEFAULT_SEED, unit="", ge=0, le=2**63 - 1, meaning="seed of the run's random numbers")
+    seed: int = setting(DEFAULT_SEED, unit="", ge=0, le=MAX_SEED, meaning="seed of the run's random numbers")
     end: Month = setting(DEFAULT_END, unit="YYYY-MM", meaning="last simulated month (from 2020-12 on)")
 
     @field_validator("end")
@@ -193,9 +229,7 @@ class GraduateSubsidy(Lever):
     present value enters new graduates' migration utility for the eligible units.
     """
 
-    units: list[Unit] | Literal["all"] = setting(
-        "all", meaning='eligible units (unit codes), or "all" for the province'
-    )
+    units: UnitList = setting("all", meaning='eligible units (unit codes), or "all" for the province')
     yuan_per_month: DegreeAmounts = setting(meaning="amount by degree")
     months: int = setting(12, unit="months", ge=1, le=120, meaning="months the subsidy is paid")
     posts_per_year: float = setting(
@@ -211,7 +245,7 @@ class HighEndSubsidy(Lever):
     eligible persons for those units.
     """
 
-    units: list[Unit] | Literal["all"] = setting("all", meaning='eligible units, or "all"')
+    units: UnitList = setting("all", meaning='eligible units, or "all"')
     one_off_yuan: float = setting(unit="yuan", ge=0, le=1e8, meaning="amount paid once on taking the job")
     min_education: Literal["bachelor", "master", "phd"] = setting("phd", meaning="lowest degree eligible")
     persons_per_year: float = setting(1e9, unit="persons per year", ge=0, meaning="grants a calendar year")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections import OrderedDict
 from pathlib import Path
@@ -35,8 +36,23 @@ def cache_key(data: CalibrationData, params: Parameters, scale: int, seed: int) 
         "scale": int(scale),
         "seed": int(seed),
         "fields": list(FIELDS),
+        "code": _code_hash(),
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _code_hash() -> str:
+    """A hash of the code that builds a population (synthesis and the person store): a cached population is
+    not reused after that code changes."""
+    here = Path(__file__).resolve().parent
+    sources = sorted(here.glob("*.py")) + [
+        here.parent / "people" / "store.py",
+        here.parent / "people" / "retirement.py",
+    ]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def census_population(data: CalibrationData, params: Parameters, scale: int, seed: int) -> PersonStore:
@@ -68,17 +84,27 @@ def _load(path: Path) -> PersonStore | None:
     try:
         with np.load(path) as archive:
             return PersonStore.from_columns({name: archive[name] for name in FIELDS})
-    except (OSError, KeyError, ValueError):
-        return None  # a damaged or outdated file: rebuild
+    except Exception:  # noqa: BLE001 - a damaged or outdated file (any error reading it): rebuild
+        return None
 
 
 def _save(store: PersonStore, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
+    """Write the population to the disk cache; a cache that cannot be written is skipped with a note."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
+    except OSError as exc:
+        print(
+            f"talentsim: note: synthesis cache {path.parent} not written ({exc.strerror or exc})", file=sys.stderr
+        )
+        return
     try:
         with os.fdopen(fd, "wb") as handle:
             np.savez(handle, **{name: getattr(store, name) for name in FIELDS})
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        print(f"talentsim: note: synthesis cache {path} not written ({exc.strerror or exc})", file=sys.stderr)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -1,0 +1,1 @@
+"""The student page (`talentsim app`): a Mesa SolaraViz page over the model, with levers from the schema."""

@@ -1,0 +1,1 @@
+"""Estimation: simulated moments, validation against observed figures (and, on main, calibration)."""
