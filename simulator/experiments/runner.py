@@ -226,22 +226,25 @@ def run_batch(
 
 
 class _Interrupts:
-    """Ctrl-C during a batch: raised as KeyboardInterrupt at once, except while a finished run is being
-    written to the store (then right after), so that a run's file and its row go together."""
+    """Ctrl-C (or `kill`, SIGTERM) during a batch: raised as KeyboardInterrupt at once, except while a
+    finished run is being written to the store (then right after), so that a run's file and its row go
+    together."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self) -> None:
         self.writing = False
         self.pending = False
-        self.previous: Any = None
+        self.previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupts:
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
+            self.previous = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
 
     def _handle(self, signum: int, frame: Any) -> None:
         if self.writing:
