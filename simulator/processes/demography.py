@@ -13,6 +13,7 @@ import numpy as np
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
+from simulator.people.labour_profile import employment_parameter_names, exit_hazard_table, peak_age
 from simulator.people.retirement import retirement_age_years
 from simulator.people.store import PersonStore
 from simulator.processes.base import Indicator, Process
@@ -70,22 +71,33 @@ def fertility_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     return (level * rate / 12.0).astype(np.float32)
 
 
+def labour_exit_by_cell(params: Parameters) -> np.ndarray:
+    """Monthly probability of leaving the labour force indexed by 2 * age + sex, ages 0..127 (past 104 as 104)."""
+    yearly = exit_hazard_table(params)
+    ages = np.minimum(np.arange(128), MAX_AGE)
+    monthly = 1.0 - (1.0 - np.minimum(yearly, 0.999)) ** (1.0 / 12.0)
+    return np.column_stack([monthly[ages, 0], monthly[ages, 1]]).ravel()
+
+
 def tables(params: Parameters, data: CalibrationData) -> dict[str, np.ndarray]:
-    """The tables demography reads: monthly death probability by age-sex cell, monthly fertility by age."""
+    """The tables demography reads: monthly death probability by age-sex cell, monthly fertility by age,
+    monthly exit from the labour force by age-sex cell and the peak age of the employment profile by sex."""
     return {
         "mortality_monthly_by_cell": mortality_by_cell(params, data),
         "fertility_monthly": fertility_table(params, data),
+        "labour_exit_monthly_by_cell": labour_exit_by_cell(params),
+        "labour_peak_age": peak_age(params),
     }
 
 
 def step(
     persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
 ) -> None:
-    """Deaths, births, ageing by one month and retirement."""
+    """Deaths, births, ageing by one month and exits from the labour force."""
     _deaths(persons, ctx, state, flows)
     _births(persons, ctx, state, rng, flows)
     _age(persons, state.month)
-    _retire(persons, ctx, state, rng)
+    _leave_labour_force(persons, ctx, state, rng)
 
 
 def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
@@ -142,36 +154,36 @@ def _age(persons: PersonStore, month: int) -> None:
     since += 1
 
 
-def _retire(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
-    """Workers outside agriculture retire in the month they reach the statutory age; those still in the
-    labour force past it (farmers, and the re-employed counted on census day) leave at a yearly hazard."""
-    age_months = persons.age_months
-    statutory = {
-        int(ctx.params[k]) * 12
-        for k in (
-            "demography.retirement_age_men",
-            "demography.retirement_age_women_cadre",
-            "demography.retirement_age_women_worker",
-        )
-    }
-    at_age = np.zeros(persons.n, dtype=bool)
-    for months in statutory:
-        at_age |= age_months == months
-    reaching = np.flatnonzero(at_age)
-    exit_p = 1.0 - (1.0 - ctx.params["demography.late_exit_per_year"]) ** (1 / 12)
-    late = sample_slots(persons.n, exit_p, rng)
-    late = late[persons.age_years[late] >= 50]
-    candidates = np.concatenate([reaching, np.setdiff1d(late, reaching, assume_unique=True)])
-    status = persons.status[candidates]
-    in_labour_force = (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)
-    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], ctx.params) * 12
-    months = age_months[candidates]
-    farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
-    is_late = np.zeros(candidates.size, dtype=bool)
-    is_late[reaching.size :] = True
-    is_late[: reaching.size] = np.isin(reaching, late, assume_unique=True)
-    stops = in_labour_force & (((months == limit) & ~farmer) | ((months >= limit) & is_late))
-    end_jobs(persons, candidates[stops], state, Status.RETIRED)
+def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
+    """Persons in the labour force past the peak of the census employment profile leave it at the yearly
+    hazard of their age and sex (`simulator.people.labour_profile.exit_hazard_table`), so that the
+    census-day profile stays in place.
+
+    Within an age and sex, a non-agricultural worker at or past the statutory retirement age is
+    `demography.exit_weight_past_statutory` times as likely to leave as the others (farmers and workers below
+    that age), the weights normalised each month over the age-sex cell so that the cell's exits keep the
+    profile's hazard: non-farm workers retire around the statutory age, farmers and re-employed retirees
+    leave gradually. Leavers at or past the statutory age retire; younger ones become inactive.
+    """
+    table = ctx.tables["labour_exit_monthly_by_cell"]
+    status = persons.status
+    in_force = np.flatnonzero((status == Status.EMPLOYED) | (status == Status.UNEMPLOYED))
+    age = persons.age_years[in_force]
+    in_force = in_force[age >= int(ctx.tables["labour_peak_age"].min())]
+    if in_force.size == 0:
+        return
+    cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
+    limit = retirement_age_years(persons.sex[in_force], persons.edu[in_force], ctx.params) * 12
+    past = persons.age_months[in_force] >= limit
+    nonfarm = persons.sector[in_force] != SECTOR_INDEX["agriculture"]
+    weight = np.where(past & nonfarm, ctx.params["demography.exit_weight_past_statutory"], 1.0)
+    mean = np.bincount(cell, weights=weight, minlength=table.size) / np.maximum(
+        np.bincount(cell, minlength=table.size), 1
+    )
+    chance = np.minimum(table[cell] * weight / np.maximum(mean[cell], 1e-12), 1.0)
+    leaving = rng.random(in_force.size) < chance
+    end_jobs(persons, in_force[leaving & past], state, Status.RETIRED)
+    end_jobs(persons, in_force[leaving & ~past], state, Status.INACTIVE)
 
 
 PROCESS = Process(
@@ -188,7 +200,8 @@ PROCESS = Process(
         "demography.mortality_infant_ratio",
         "demography.mortality_male_ratio",
         "demography.sex_ratio_at_birth",
-        "demography.late_exit_per_year",
+        "demography.exit_weight_past_statutory",
+        *employment_parameter_names(),
         "demography.retirement_age_men",
         "demography.retirement_age_women_cadre",
         "demography.retirement_age_women_worker",

@@ -74,12 +74,18 @@ def _separations(persons: PersonStore, ctx: Context, state: WorldState, rng: np.
 def _participation(
     persons: PersonStore, ctx: Context, rng: np.random.Generator, unemployed: np.ndarray
 ) -> np.ndarray:
-    """Unemployed stop searching; inactive persons of working age start. Returns the unemployed after it."""
+    """Unemployed stop searching; inactive persons aged 16 to the peak age of the census employment profile
+    start. Returns the unemployed after it."""
     p = ctx.params
     quits = sample(unemployed, p["labour.quit_to_inactive_per_month"], rng)
     drawn = sample_slots(persons.n, p["labour.inactive_to_search_per_month"], rng)
     age = persons.age_years[drawn]
-    starts = drawn[(persons.status[drawn] == Status.INACTIVE) & (age >= 16) & (age < 60)]
+    # re-entry only before the peak of the census employment profile: past it, leaving is for good
+    peak = ctx.tables["labour_peak_age"][persons.sex[drawn]]
+    starts = drawn[(persons.status[drawn] == Status.INACTIVE) & (age >= 16) & (age < peak)]
+    # school leavers younger than 16 were inactive: they look for work from the month they turn 16
+    sixteen = np.flatnonzero((persons.age_months == 16 * 12) & (persons.status == Status.INACTIVE))
+    starts = np.union1d(starts, sixteen)
     persons.status[quits] = Status.INACTIVE
     persons.status[starts] = Status.UNEMPLOYED
     return np.concatenate([unemployed[persons.status[unemployed] == Status.UNEMPLOYED], starts])

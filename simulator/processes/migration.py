@@ -58,7 +58,7 @@ def hazard_table(params: Parameters, data: CalibrationData) -> dict[str, np.ndar
     """Monthly consideration hazard by single age 0..127 (0 below 16), as the table "migration_hazard"."""
     ages = np.arange(128)
     band = np.digitize(ages, HAZARD_BANDS) - 1
-    rates = np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES])
+    rates = np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES]) * params["migration.hazard_multiplier"]
     hazard = np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
     return {"migration_hazard": hazard}
 
@@ -253,6 +253,7 @@ PROCESS = Process(
     ),
     parameters=(
         *(f"migration.hazard.{n}" for n in HAZARD_NAMES),
+        "migration.hazard_multiplier",
         "migration.graduation_multiplier",
         "migration.graduation_decay_months",
         "migration.job_loss_multiplier",
