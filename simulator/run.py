@@ -107,13 +107,31 @@ def run_spec(
         data: calibration data (default: loaded from calibration/).
         parameters: the parameter table the spec's values override (default: calibration/parameters.csv).
     """
+    frame, manifest, _ = run_spec_with_tables(spec, progress=progress, data=data, parameters=parameters)
+    return frame, manifest
+
+
+def run_spec_with_tables(
+    spec: RunSpec,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    data: CalibrationData | None = None,
+    parameters: Parameters | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, pd.DataFrame]]:
+    """As `run_spec`, plus the run's extra tables by name: `age_profile` (persons, deaths and moves across
+    the provincial border by region, sex and age group; `Recorder.age_profile_frame`)."""
     started = time.perf_counter()
     data = data or load_calibration()
     model = build_model(spec, data, parameters)
     model.run(progress=progress)
     elapsed = time.perf_counter() - started
     frame = model.recorder.to_frame(spec.scenario.name, replicate=spec.replicate, seed=spec.seed)
-    return frame, manifest_of(spec, model, data, elapsed)
+    tables = {
+        "age_profile": model.recorder.age_profile_frame(
+            spec.scenario.name, replicate=spec.replicate, seed=spec.seed
+        )
+    }
+    return frame, manifest_of(spec, model, data, elapsed), tables
 
 
 def manifest_of(spec: RunSpec, model: TalentFlowModel, data: CalibrationData, elapsed: float) -> dict[str, Any]:
@@ -195,9 +213,14 @@ def run_command(
                 file=sys.stderr,
             )
         started = time.perf_counter()
-        frame, manifest = run_spec(spec, progress=progress_printer(quiet), data=data, parameters=parameters)
+        frame, manifest, tables = run_spec_with_tables(
+            spec, progress=progress_printer(quiet), data=data, parameters=parameters
+        )
         elapsed = time.perf_counter() - started
-        write_run(destination, frame, manifest)
+        write_run(destination, frame, manifest, tables=tables)
     print(summary_table(frame))
-    print(f"wrote {destination}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
+    print(
+        f"wrote {destination}/indicators.parquet, indicators.csv, age_profile.parquet, manifest.json "
+        f"({elapsed:.1f} s)"
+    )
     return 0

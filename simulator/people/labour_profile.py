@@ -70,9 +70,7 @@ def unemployment_band(age: np.ndarray) -> np.ndarray:
 
 def employment_rates(params: Parameters) -> np.ndarray:
     """The assumed employment rates of non-students, (bands, 2 sexes), before the common scaling."""
-    return np.array(
-        [[params[f"synthesis.employment_rate.{s}_{b}"] for s in SEXES] for b in EMPLOYMENT_BAND_NAMES]
-    )
+    return np.array([[params[f"synthesis.employment_rate.{s}_{b}"] for s in SEXES] for b in EMPLOYMENT_BAND_NAMES])
 
 
 def unemployment_relative(params: Parameters) -> np.ndarray:

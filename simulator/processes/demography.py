@@ -1,9 +1,11 @@
-"""Demography: deaths, births, ageing and retirement (ODD submodel 1).
+"""Demography: deaths, births, ageing and exits from the labour force (ODD submodel 1).
 
 Mortality and fertility have standard shapes (Gompertz-Makeham mortality; the census year's births by
-mother's age for fertility) whose levels are scaled once, on census day, so that the census population
-would have the 2019 numbers of deaths and births (YB, DATA.md 3). After that the rates stay fixed: births
-and deaths change only because the population's size and age structure change.
+mother's age for fertility) whose levels are scaled once, on census day: mortality so that the census
+population would have the 2019 deaths (YB), fertility so that the census-day women would have the census
+year's births (the long-form sample count over its fraction), each times a fitted multiplier
+(`demography.mortality_multiplier`, `demography.fertility_multiplier`). After that the rates stay fixed:
+births and deaths change only because the population's size and age structure change.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState
 
 AGES = np.arange(MAX_AGE + 1)
+
+
+def census_year_births(data: CalibrationData) -> float:
+    """Births of the 12 months before census day: the long-form sample's count over its sampling fraction
+    (11,821 / 0.1 = 118,210; calibration/province_2020.csv). The full count's 116,439 children aged 0 on
+    census day, their survivors, agree within 1.5 % (infant deaths and the sample fraction's uncertainty)."""
+    p = data.province
+    return float(p["births_census_year_sample"] / p["long_form_sample_fraction"])
 
 
 def vital_2019(data: CalibrationData) -> dict[str, float]:
@@ -53,12 +63,14 @@ def mortality_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     shape_sex = np.column_stack([shape * p["demography.mortality_male_ratio"], shape])
     population = census_targets(data).age_sex
     level = vital_2019(data)["deaths"] / float((population * shape_sex).sum())
+    level *= p["demography.mortality_multiplier"]
     annual = np.minimum(level * shape_sex, 3.0)
     return (1.0 - np.exp(-annual / 12.0)).astype(np.float32)
 
 
 def fertility_table(params: Parameters, data: CalibrationData) -> np.ndarray:
-    """Monthly birth probability of a woman by single age, scaled to the 2019 births."""
+    """Monthly birth probability of a woman by single age, scaled so that the census-day women would have
+    the census year's births (`census_year_births`) times `demography.fertility_multiplier`."""
     fert = data.fertility_shares
     women = census_targets(data).age_sex[:, 1]
     rate = np.zeros(MAX_AGE + 1)
@@ -67,7 +79,7 @@ def fertility_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     # smooth the steps between groups a little, keeping each group's share of births
     smoothed = single_years(fert, fert.total) / np.maximum(women, 1.0)
     rate = np.where(rate > 0, smoothed, 0.0)
-    level = vital_2019(data)["births"] / float((women * rate).sum())
+    level = census_year_births(data) * params["demography.fertility_multiplier"] / float((women * rate).sum())
     return (level * rate / 12.0).astype(np.float32)
 
 
@@ -108,6 +120,7 @@ def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthF
     idx = np.flatnonzero(state.draws.uniforms("deaths", persons.n) < q)
     idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
+    flows.add_by_age("deaths", persons.region[idx], persons.sex[idx], persons.age_years[idx])
     end_jobs(persons, idx, state, Status.DEAD)
     state.policy.forfeit(persons, idx, ctx, state)
 
@@ -199,6 +212,8 @@ PROCESS = Process(
         "demography.mortality_doubling_years",
         "demography.mortality_infant_ratio",
         "demography.mortality_male_ratio",
+        "demography.mortality_multiplier",
+        "demography.fertility_multiplier",
         "demography.sex_ratio_at_birth",
         "demography.exit_weight_past_statutory",
         *employment_parameter_names(),

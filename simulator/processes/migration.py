@@ -47,7 +47,7 @@ def relocate(
     source = persons.region[idx].copy()
     moved = source != destination
     idx, destination, source = idx[moved], destination[moved], source[moved]
-    flows.add_moves(source, destination)
+    flows.add_moves(source, destination, persons.sex[idx], persons.age_years[idx])
     persons.region[idx] = destination
     persons.months_since_move[idx] = 0
     end_jobs(persons, idx[persons.status[idx] == Status.EMPLOYED], state, Status.UNEMPLOYED)
@@ -58,7 +58,9 @@ def hazard_table(params: Parameters, data: CalibrationData) -> dict[str, np.ndar
     """Monthly consideration hazard by single age 0..127 (0 below 16), as the table "migration_hazard"."""
     ages = np.arange(128)
     band = np.digitize(ages, HAZARD_BANDS) - 1
-    rates = np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES]) * params["migration.hazard_multiplier"]
+    rates = (
+        np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES]) * params["migration.hazard_multiplier"]
+    )
     hazard = np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
     return {"migration_hazard": hazard}
 
