@@ -89,6 +89,7 @@ def build_model(
         parameters=base.with_overrides(spec.parameters),
         levers=spec.scenario.levers,
         data=data or load_calibration(),
+        conditions=spec.scenario.conditions,
     )
 
 
