@@ -101,7 +101,25 @@ def build_parser() -> Parser:
     )
     validate.add_argument("--scenario", default=None, help="the scenario to take from a store holding several")
     validate.add_argument("--history", type=Path, default=None, help="pre-census figures for the naive forecasts")
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit the baseline's behavioural parameters to the census record (simulated method of moments)",
+        description="Fit the parameters named in CONFIG.toml (e.g. calibration/calibrate.toml) to the targets "
+        "dated on or before census day; write a report into --out and the fitted values into "
+        "calibration/parameters.csv (not with --quick).",
+    )
+    calibrate.add_argument("config", type=Path, help="calibration configuration (TOML)")
+    calibrate.add_argument("--quick", action="store_true", help="a small smoke fit; parameters.csv is not written")
+    calibrate.add_argument(
+        "--out", type=Path, default=None, help="report folder (default: outputs/calibration or calibration_quick)"
+    )
     return parser
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from simulator.estimation.calibrate import calibrate_command
+
+    return calibrate_command(args.config, quick=args.quick, out=args.out)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -118,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
-HANDLERS = {"run": _run, "validate": _validate}
+HANDLERS = {"run": _run, "validate": _validate, "calibrate": _calibrate}
 
 
 def main(argv: list[str] | None = None) -> int:

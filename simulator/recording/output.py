@@ -56,8 +56,8 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def is_run_folder(path: Path) -> bool:
-    """Whether `path` is a folder written by `talentsim run` (its manifest says so)."""
+def is_run_folder(path: Path, kind: str = RUN_KIND) -> bool:
+    """Whether `path` is a folder written by `talentsim run` (or by the command whose manifest `kind` is given)."""
     manifest = path / "manifest.json"
     try:
         content = json.loads(manifest.read_text(encoding="utf-8"))
@@ -65,6 +65,8 @@ def is_run_folder(path: Path) -> bool:
         return False
     if not isinstance(content, dict):
         return False
+    if kind != RUN_KIND:
+        return content.get("kind") == kind
     # earlier versions wrote no `kind`; their manifests have these keys
     return content.get("kind") == RUN_KIND or {"package_version", "data_file_hashes", "scenario"} <= set(content)
 
@@ -97,7 +99,9 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def claim_output(destination: str | Path, allowed: frozenset[str] = RUN_FILES, what: str = "run") -> OutputClaim:
+def claim_output(
+    destination: str | Path, allowed: frozenset[str] = RUN_FILES, what: str = "run", kind: str = RUN_KIND
+) -> OutputClaim:
     """Check that `destination` may receive a run's files and lock it against concurrent runs.
 
     Raises:
@@ -111,7 +115,7 @@ def claim_output(destination: str | Path, allowed: frozenset[str] = RUN_FILES, w
     if destination.exists():
         if destination.resolve() == Path.cwd().resolve() or destination.resolve() in Path.cwd().resolve().parents:
             raise OutputError(f"--out {shown}: is the current folder or contains it; name a new folder")
-        if not is_run_folder(destination):
+        if not is_run_folder(destination, kind):
             raise OutputError(
                 f"--out {shown}: exists and is not a talentsim {what} folder (no talentsim manifest.json); "
                 "name a new folder"
