@@ -19,8 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-#: New indicator name -> (old name, months it covers: "all", or a calendar month number it was split off at).
-RENAMED: dict[str, tuple[str, object]] = {}
+#: New indicator name -> old name (the refactor of issue 6 renamed these; their values are unchanged).
+RENAMED: dict[str, str] = {
+    "training_person_times_to_date": "training_person_times_since_2021",
+    "graduates_retained_one_year": "graduates_retained",  # the July rows of the old indicator
+    "graduate_retention_rate_one_year": "graduate_retention_rate",
+}
+#: Old rows the new code leaves out on purpose: retention before the first counted cohort (2021-07 and
+#: earlier), which the old code recorded as 0 (count) or the rate of the uncounted synthetic cohort.
+DROPPED_BEFORE = {"graduates_retained": "2021-08", "graduate_retention_rate": "2021-08"}
 
 
 def run(tree: Path, scenario: Path, seed: int, scale: int, end: str, out: Path) -> pd.DataFrame:
@@ -33,11 +40,13 @@ def run(tree: Path, scenario: Path, seed: int, scale: int, end: str, out: Path) 
     return pd.read_parquet(out / "indicators.parquet")
 
 
-def comparable(frame: pd.DataFrame, renamed: dict[str, tuple[str, object]]) -> pd.DataFrame:
-    """The table with new names mapped back to old ones, sorted, with the columns both versions share."""
+def comparable(frame: pd.DataFrame, renamed: dict[str, str], dropped: dict[str, str]) -> pd.DataFrame:
+    """The table with new names mapped back to old ones and rows left out on purpose removed, sorted."""
     frame = frame.copy()
-    for new, (old, _) in renamed.items():
+    for new, old in renamed.items():
         frame.loc[frame["indicator"] == new, "indicator"] = old
+    for name, first in dropped.items():
+        frame = frame[~((frame["indicator"] == name) & (frame["date"] < first))]
     keys = ["date", "region", "indicator"]
     return frame[keys + ["value"]].sort_values(keys).reset_index(drop=True)
 
@@ -74,7 +83,7 @@ def main() -> int:
                         args.end,
                         Path(tmp) / f"old-{tag}",
                     )
-                    a, b = comparable(new, RENAMED), comparable(old, {})
+                    a, b = comparable(new, RENAMED, {}), comparable(old, {}, DROPPED_BEFORE)
                     same = a.equals(b)
                     differ += not same
                     detail = "identical" if same else f"DIFFER ({len(a)} vs {len(b)} rows)"

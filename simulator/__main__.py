@@ -1,5 +1,5 @@
 """Allow `python -m simulator`."""
 
-from simulator.cli import main
+from simulator.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -8,6 +8,7 @@ during start-up is answered in one line.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -158,5 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def entry() -> NoReturn:
+    """The console script: run `main`, then exit with its status.
+
+    Once `main` has returned, the work is done (or abandoned cleanly): an interrupt while the interpreter
+    shuts down would change nothing, so it is ignored rather than shown as a traceback.
+    """
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

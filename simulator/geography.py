@@ -115,11 +115,13 @@ def region_code(name: str, allowed: tuple[str, ...] = ("province", *REGIONS)) ->
     Raises:
         UnknownRegion: one line naming the input and the nearest code, or the valid codes.
     """
-    code = ALIASES.get(str(name).strip().lower())
+    text = str(name).strip().lower()
+    code = ALIASES.get(text)
     if code is not None and code in allowed:
         return code
-    close = difflib.get_close_matches(str(name).strip().lower(), list(allowed), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(allowed)}"
+    names = {alias: code for alias, code in ALIASES.items() if code in allowed}
+    close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.7)
+    hint = f"did you mean {names[close[0]]!r}?" if close else f"expected one of {', '.join(allowed)}"
     raise UnknownRegion(f"unknown region {name!r}; {hint}")
 
 

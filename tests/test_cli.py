@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -181,3 +186,172 @@ def test_no_command_is_a_usage_error(capsys):
     code, _, err = run(capsys)
     assert code == 2
     assert len(err.strip().splitlines()) == 1
+
+
+# --- output safety: --out never destroys what talentsim did not write, refused before simulating ---
+
+
+def _refused(capsys, out: Path, *extra: str) -> str:
+    code, stdout, err = run(
+        capsys, "run", BASELINE, "--scale", "5000", "--end", "2020-12", "--quiet", "--out", out
+    )
+    assert code == 2, err
+    assert len(err.strip("\n").split("\n")) == 1 and "Traceback" not in err
+    assert "talentsim:" not in stdout  # refused before the run started (nothing printed about simulating)
+    return err
+
+
+def test_out_that_is_a_file_is_refused_and_kept(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep")
+    assert "not a folder" in _refused(capsys, notes)
+    assert notes.read_text() == "keep"
+
+
+def test_out_that_is_a_foreign_folder_is_refused_and_kept(tmp_path, capsys):
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "ch1.tex").write_text("chapter")
+    assert "not a talentsim run folder" in _refused(capsys, thesis)
+    assert (thesis / "ch1.tex").read_text() == "chapter"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cwd", "thesis"]
+
+
+def test_out_dot_is_refused(capsys):
+    (Path.cwd() / "mine.txt").write_text("x")
+    _refused(capsys, Path("."))
+    assert (Path.cwd() / "mine.txt").exists()
+
+
+def test_out_in_an_unwritable_place_is_refused():
+    # /proc refuses new entries even to root
+    code = main(
+        ["run", str(BASELINE), "--scale", "5000", "--end", "2020-12", "--quiet", "--out", "/proc/talentsim-x"]
+    )
+    assert code == 2
+
+
+def test_a_run_folder_with_foreign_files_is_refused(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(BASELINE), "--scale", "5000", "--end", "2020-12", "--quiet", "--out", str(out)]) == 0
+    (out / "my_analysis.ipynb").write_text("{}")
+    capsys.readouterr()
+    assert "did not write" in _refused(capsys, out)
+    assert (out / "my_analysis.ipynb").exists()
+
+
+def test_an_earlier_run_is_replaced(tmp_path, capsys):
+    out = tmp_path / "run"
+    common = ["run", str(BASELINE), "--scale", "5000", "--end", "2020-12", "--quiet", "--out", str(out)]
+    assert main([*common, "--seed", "1"]) == 0
+    assert main([*common, "--seed", "2"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cwd", "run"]  # no lock, staging or old folder left
+
+
+def test_a_folder_being_written_by_another_run_is_refused(tmp_path, capsys):
+    out = tmp_path / "run"
+    lock = tmp_path / ".run.lock"
+    lock.write_text(str(os.getppid()))  # a live process holds it
+    assert "another talentsim process" in _refused(capsys, out)
+    assert lock.read_text() == str(os.getppid())
+    lock.write_text("999999999")  # left by a process that no longer runs: taken over
+    assert main(["run", str(BASELINE), "--scale", "5000", "--end", "2020-12", "--quiet", "--out", str(out)]) == 0
+    assert not lock.exists()
+
+
+def test_two_concurrent_runs_cannot_both_write_the_default_folder(tmp_path):
+    from simulator.recording.output import claim_output
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "simulator", "run", str(BASELINE), "--scale", "5000", "--end", "2020-12"]
+    with claim_output(tmp_path / "outputs" / "baseline"):  # a run of this process is writing the default folder
+        second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2 and "another talentsim process" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+    assert list((tmp_path / "outputs").iterdir()) == []  # and the claim left no lock behind
+
+
+def test_scale_above_the_schema_range_is_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "run", BASELINE, "--scale", "100000000", "--out", tmp_path / "big")
+    assert code == 2 and "--scale" in err and "100000" in err
+    assert not (tmp_path / "big").exists()
+
+
+def test_the_command_and_the_schema_share_the_scale_range():
+    from simulator.cli import MAX_SCALE
+    from simulator.scenario import schema
+
+    low, high = schema.bounds(schema.RunSettings.model_fields["scale"])
+    assert (low, high) == (1, MAX_SCALE)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("talentsim ")
+
+
+def test_a_scenario_can_be_named(tmp_path, capsys):
+    code, out, err = run(
+        capsys, "run", "baseline", "--scale", "5000", "--end", "2020-12", "--quiet", "--out", tmp_path / "b"
+    )
+    assert code == 0, err
+    assert json.loads((tmp_path / "b" / "manifest.json").read_text())["scenario"]["name"] == "baseline"
+    code, _, err = run(capsys, "run", "baselin", "--out", tmp_path / "c")
+    assert code == 2 and "did you mean 'baseline'" in err
+
+
+def test_interrupt_is_one_line_exit_130_and_nothing_written(tmp_path, capsys, monkeypatch):
+    import simulator.run
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(simulator.run.TalentFlowModel, "run", interrupted)
+    code, _, err = run(capsys, "run", BASELINE, "--scale", "5000", "--quiet", "--out", tmp_path / "r")
+    assert code == 130
+    assert err.strip() == "talentsim: interrupted; nothing was written"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cwd"]  # no folder, no lock, no staging
+
+
+@pytest.mark.parametrize("moment", ["start-up", "simulation"])
+def test_ctrl_c_at_any_moment(tmp_path, moment):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "run",
+        str(BASELINE),
+        "--scale",
+        "100",
+        "--out",
+        str(tmp_path / "r"),
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a background job (as CI may run the suite) inherits an ignored SIGINT; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    if moment == "start-up":
+        time.sleep(0.4)  # importing numpy, pandas, the model
+    else:
+        deadline = time.time() + 60
+        while not (tmp_path / ".r.lock").exists() and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "talentsim: interrupted; nothing was written"
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cwd"
+    ]  # no folder, no lock, no staging (cwd: the fixture's)

@@ -166,10 +166,10 @@ def test_plan_targets_are_indicators_with_their_attainment():
     _, frame = run("baseline", 1000, 1, "2025-12")
     for indicator, attainment, target in (
         ("high_skill_talent", "target_attainment_high_skill_talent", 650_000),
-        ("training_person_times_since_2021", "target_attainment_training", 1_050_000),
+        ("training_person_times_to_date", "target_attainment_training", 1_050_000),
     ):
         np.testing.assert_allclose(series(frame, attainment), series(frame, indicator) / target, rtol=1e-12)
     share = series(frame, "high_skill_share")
     np.testing.assert_allclose(series(frame, "target_attainment_high_skill_share"), share / 0.30, rtol=1e-12)
     cumulative = series(frame, "training_person_times").loc["2021-01":].cumsum()
-    np.testing.assert_allclose(series(frame, "training_person_times_since_2021").loc["2021-01":], cumulative)
+    np.testing.assert_allclose(series(frame, "training_person_times_to_date").loc["2021-01":], cumulative)

@@ -22,7 +22,7 @@ def _indicators() -> pd.DataFrame:
             (date, "province", "births", 10.0),
             (date, "province", "deaths", 15.0 if k < 12 else 99.0),
             (date, "province", "employed", 700.0 - k),
-            (date, "province", "graduate_retention_rate", 0.4 if date == "2021-07" else math.nan),
+            (date, "province", "graduate_retention_rate", 0.4 if date == "2021-12" else math.nan),
         ]
     return pd.DataFrame(rows, columns=["date", "region", "indicator", "value"])
 
@@ -104,3 +104,16 @@ def test_simulated_moments_for_target_rows():
     without = moments.simulated_moments(targets, _indicators(), None).set_index("target")
     assert math.isnan(without.at["cohort_net_migration_20_24_to_30_34", "simulated"])
     assert "age profile" in without.at["cohort_net_migration_20_24_to_30_34", "how"]
+
+
+def test_every_target_kind_has_a_rule():
+    from simulator.inputs import CALIBRATION_DIR
+
+    targets = pd.read_csv(CALIBRATION_DIR / "targets.csv", dtype={"date": str})
+    out = moments.simulated_moments(targets, _indicators(), _profile({20: -0.04}, death_rate=0.05))
+    assert len(out) == len(targets)
+    computed = out[out["simulated"].notna()]
+    # every cohort path and survival target is computed from the age profile
+    assert set(targets.loc[targets["kind"].str.startswith("cohort"), "target"]) <= set(computed["target"])
+    unknown = out[out["how"].str.startswith("no simulated counterpart")]
+    assert set(unknown["kind"]) <= {"life_table", "graduate_outflow"}

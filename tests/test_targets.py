@@ -34,8 +34,10 @@ def targets() -> pd.DataFrame:
 
 
 def test_committed_file_equals_the_derivation():
-    text = derive.render(derive.build_targets(CALIBRATION_DIR))
-    assert (CALIBRATION_DIR / "targets.csv").read_text(encoding="utf-8") == text
+    targets = derive.build_targets(CALIBRATION_DIR)
+    assert (CALIBRATION_DIR / "targets.csv").read_text(encoding="utf-8") == derive.render(targets)
+    observed = derive.render(derive.observed_record(CALIBRATION_DIR, targets))
+    assert (CALIBRATION_DIR / "observed_census_record.csv").read_text(encoding="utf-8") == observed
 
 
 def test_no_target_is_dated_after_census_day(targets):

@@ -10,9 +10,9 @@ across census day (what a fitted baseline should do). By kind:
 - `births`, `deaths`: the flow summed over the window, times 12 / months (a yearly figure).
 - `stock`: the indicator on the first date (census day); the target name is `stock_<indicator>_<region>`.
   `population_age_0` (a stock by age) is read from the age profile at the end of the window.
-- `graduate_retention`: `graduate_retention_rate` of the province on the first 1 July that measures a whole
-  graduation year of the run (July graduates counted one year later). Only Jilin is recorded, not the rest of
-  the Northeast, so this is a lower bound of the Northeast's retention (the note says so).
+- `graduate_retention`: `graduate_retention_rate` of the province in the first December it is recorded (that
+  July's graduates living in Jilin at the end of their graduation year, like the DRC's destinations). Only
+  Jilin is recorded, not the rest of the Northeast, so this is a lower bound of the Northeast's retention.
 - `cohort_net_migration_rate`: from the age profile (columns date, region, sex, age_low, age_high, indicator,
   value; indicators population, in_migrants_interprovincial, out_migrants_interprovincial, deaths): the
   yearly net rate of each five-year group g, r_g = (in - out) / mean population, is combined along the
@@ -49,7 +49,7 @@ def _series(indicators: pd.DataFrame, region: str, indicator: str) -> pd.Series:
     rows = indicators[(indicators["indicator"] == indicator) & indicators["region"].isin(regions)]
     if rows.empty or rows["region"].nunique() != len(regions):
         return pd.Series(dtype=float)
-    return rows.groupby("date")["value"].sum().sort_index()
+    return rows.groupby("date")["value"].sum(min_count=1).sort_index()
 
 
 def _window(indicators: pd.DataFrame, window_months: int) -> tuple[str, str, int]:
@@ -83,11 +83,12 @@ def yearly_flow(
 
 
 def graduate_retention(indicators: pd.DataFrame) -> float:
-    """`graduate_retention_rate` of the province on the first July from 2022 on in the run (the 2021
-    graduates), or the first July after the start if the run is shorter; NaN if none."""
+    """`graduate_retention_rate` of the province in the first December it is recorded (the share of that
+    July's graduates of Jilin's universities living in Jilin at the end of their graduation year, the
+    reference of the DRC's destinations); NaN if the run has none."""
     rate = _series(indicators, "province", "graduate_retention_rate")
-    july = [d for d in rate.index if d.endswith("-07") and d > rate.index[0] and not np.isnan(rate[d])]
-    return float(rate[july[0]]) if july else math.nan
+    december = [d for d in rate.index if d.endswith("-12") and not np.isnan(rate[d])]
+    return float(rate[december[0]]) if december else math.nan
 
 
 def _group_rates(profile: pd.DataFrame, first: str, end: str, months: int) -> pd.DataFrame:
@@ -215,7 +216,7 @@ def _moment(row, indicators, profile, window_months, end) -> tuple[float, str]: 
         return (
             graduate_retention(indicators),
             (
-                "graduate_retention_rate of Jilin in the first July measured (a lower bound: leavers to the "
+                "graduate_retention_rate of Jilin in the first December recorded (a lower bound: leavers to the "
                 "rest of the Northeast are not recorded)"
             ),
         )

@@ -11,12 +11,12 @@ import inspect
 
 import numpy as np
 
+import simulator.scenario.schema as schema
 from simulator.codes import Edu
 from simulator.dates import date_to_month
 from simulator.geography import N_REGIONS, N_UNITS, UNITS
 from simulator.levers.seams import SEAMS
 from simulator.people.store import PersonStore
-from simulator.scenario import schema
 from simulator.world.flows import MonthFlows
 
 DEGREE_KEY = {Edu.COLLEGE: "college", Edu.BACHELOR: "bachelor", Edu.MASTER: "master", Edu.PHD: "phd"}

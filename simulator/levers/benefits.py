@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import simulator.scenario.schema as schema
 from simulator.codes import Edu, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.levers.base import DEGREE_KEY, LeverBase, unit_mask
@@ -15,7 +16,6 @@ from simulator.levers.seams import (
     Spend,
 )
 from simulator.people.store import PersonStore, fresh_graduates
-from simulator.scenario import schema
 from simulator.world.context import Context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+import simulator.scenario.schema as schema
 from simulator.codes import SECTOR_INDEX
 from simulator.geography import UNITS
 from simulator.levers.base import LeverBase
 from simulator.levers.seams import (
     AdjustFirms,
 )
-from simulator.scenario import schema
 from simulator.world.context import Context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import simulator.scenario.schema as schema
 from simulator.levers.base import LeverBase
 from simulator.levers.benefits import GraduateSubsidy, HighEndSubsidy, HouseholdRegistration, TalentClasses
 from simulator.levers.capacity import IndustrialPark
 from simulator.levers.training import EnterpriseTraining, IndustryEducation, TechnicalSchools, VocationalTraining
-from simulator.scenario import schema
 
 KINDS: dict[str, type[LeverBase]] = {
     "talent_classes": TalentClasses,

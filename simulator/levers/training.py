@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import simulator.scenario.schema as schema
 from simulator.codes import SECTOR_CLASS, Status, Tier
 from simulator.dates import calendar_month
 from simulator.geography import N_UNITS
@@ -17,7 +18,6 @@ from simulator.levers.seams import (
 )
 from simulator.people.store import PersonStore
 from simulator.rng import sample
-from simulator.scenario import schema
 from simulator.world.context import Context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState

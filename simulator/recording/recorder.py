@@ -30,8 +30,8 @@ STOCK_INDICATORS: tuple[Indicator, ...] = (
         "stock",
         True,
         False,
-        "the last July's graduates of Jilin's universities living here (the first day of the next July "
-        "gives the year's retention; the synthetic July 2020 graduates are not counted)",
+        "this year's graduates of Jilin's universities (the last July's) living here, August to June; "
+        "from 2021-08 (the synthetic July 2020 graduates are not counted)",
     ),
     Indicator(
         "graduate_retention_rate",
@@ -39,7 +39,24 @@ STOCK_INDICATORS: tuple[Indicator, ...] = (
         "rate",
         False,
         False,
-        "graduates_retained / graduates of this graduation year in the province",
+        "graduates_retained / this year's Jilin graduates still alive, August to June; province only",
+    ),
+    Indicator(
+        "graduates_retained_one_year",
+        "persons",
+        "stock",
+        True,
+        False,
+        "a year's graduates of Jilin's universities living here one year on: recorded in July (its first day, "
+        "before that July's graduation) for the previous July's graduates; from 2022-07",
+    ),
+    Indicator(
+        "graduate_retention_rate_one_year",
+        "share",
+        "rate",
+        False,
+        False,
+        "graduates_retained_one_year / that cohort's graduates still alive; province only",
     ),
     Indicator("employed", "persons", "stock", True, False, "employed persons"),
     *(Indicator(f"employed_{s}", "persons", "stock", True, False, f"employed in {s}") for s in SECTORS),
@@ -80,12 +97,13 @@ STOCK_INDICATORS: tuple[Indicator, ...] = (
         "share of residents with college education or more (students at the level attended)",
     ),
     Indicator(
-        "training_person_times_since_2021",
+        "training_person_times_to_date",
         "person-times",
-        "flow",
+        "total",
         True,
         False,
-        "training_person_times summed from 2021-01 to the end of this month (the plan counts 2021-2025)",
+        "running total of training_person_times from 2021-01 to the end of this month (the plan counts "
+        "2021-2025); not a monthly flow; province only",
     ),
     Indicator(
         "target_attainment_high_skill_talent",
@@ -109,11 +127,14 @@ STOCK_INDICATORS: tuple[Indicator, ...] = (
         "rate",
         False,
         False,
-        "training_person_times_since_2021 / the plan's 2021-2025 target (1,050,000); province only",
+        "training_person_times_to_date / the plan's 2021-2025 target (1,050,000); province only",
     ),
 )
 #: Every indicator: the stocks and rates recorded here, then the flows the processes declare.
 INDICATORS: tuple[Indicator, ...] = STOCK_INDICATORS + flow_indicators()
+#: The first graduation counted by the retention indicators: July 2021 (the July 2020 graduates of census day
+#: are synthetic and not counted).
+FIRST_COUNTED_COHORT = 8
 #: First model month counted towards the plan's training target (2021-01).
 PLAN_START_MONTH = 2
 INDICATOR_INDEX = {ind.name: i for i, ind in enumerate(INDICATORS)}
@@ -215,19 +236,16 @@ class Recorder:
         paid_count = np.bincount(firms.unit[paid], weights=per_firm[paid], minlength=N_REGIONS)
         put_ratio("mean_wage", wage_sum * 12.0, paid_count)
 
+        # the last July's graduates of Jilin's universities; on the first day of a July, the cohort is a year old
         cohort = last_graduation_month(month - 1)
-        grads = np.flatnonzero(persons.graduation_month == cohort)
-        grads = grads[(persons.status[grads] != Status.DEAD) & (persons.graduated_inside[grads] == 1)]
-        retained = np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float)
-        put_count("graduates_retained", retained)
-        cohort_size = float(grads.size)
-        rate = np.full(N_REGIONS, np.nan)
-        self._put(
-            month,
-            "graduate_retention_rate",
-            rate,
-            retained[inside].sum() / cohort_size if cohort_size else np.nan,
-        )
+        if cohort >= FIRST_COUNTED_COHORT:
+            grads = np.flatnonzero(persons.graduation_month == cohort)
+            grads = grads[(persons.status[grads] != Status.DEAD) & (persons.graduated_inside[grads] == 1)]
+            retained = np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float)
+            suffix = "_one_year" if calendar_month(month) == 7 else ""
+            put_count(f"graduates_retained{suffix}", retained)
+            rate = retained[inside].sum() / grads.size if grads.size else np.nan
+            self._put(month, f"graduate_retention_rate{suffix}", np.full(N_REGIONS, np.nan), rate)
 
     def record_flows(self, flows: MonthFlows, month: int) -> None:
         """Flows during `month`: every flow indicator the processes declare, then the plan's running totals."""
@@ -240,9 +258,9 @@ class Recorder:
         inside = slice(0, N_UNITS)
         if month >= PLAN_START_MONTH:
             self.training_since_2021 += float(flows.training[inside].sum()) * s
-        self._put(month, "training_person_times_since_2021", np.full(N_REGIONS, np.nan), self.training_since_2021)
+        self._put(month, "training_person_times_to_date", np.full(N_REGIONS, np.nan), self.training_since_2021)
         self._attainment(
-            month, "target_attainment_training", "training_person_times_since_2021", "training_person_times", 1.0
+            month, "target_attainment_training", "training_person_times_to_date", "training_person_times", 1.0
         )
         for lever, yuan in flows.spending_yuan.items():
             self.extra[(month, "province", f"policy_spending_yuan.{lever}")] = yuan

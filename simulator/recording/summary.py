@@ -21,7 +21,7 @@ SUMMARY_FLOWS = ("births", "deaths", "net_migration_interprovincial", "graduates
 SUMMARY_TARGETS = (
     ("high_skill_talent", "target_attainment_high_skill_talent", "{:,.0f}"),
     ("high_skill_share", "target_attainment_high_skill_share", "{:.1%}"),
-    ("training_person_times_since_2021", "target_attainment_training", "{:,.0f}"),
+    ("training_person_times_to_date", "target_attainment_training", "{:,.0f}"),
 )
 
 

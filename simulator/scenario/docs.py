@@ -15,11 +15,11 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+import simulator.scenario.schema as schema
 from simulator.codes import SECTORS
 from simulator.geography import UNITS, UNITS_ZH
 from simulator.inputs.files import CALIBRATION_DIR
 from simulator.inputs.parameters import load_parameters
-from simulator.scenario import schema
 
 DOC_PATH = Path(__file__).resolve().parent.parent.parent / "docs" / "parameters.md"
 REGENERATE = "python -m simulator.scenario.docs > docs/parameters.md"

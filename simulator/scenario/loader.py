@@ -27,9 +27,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+import simulator.scenario.schema as schema
 from simulator.dates import date_to_month
 from simulator.inputs.parameters import Parameter, Parameters, load_parameters
-from simulator.scenario import schema
 from simulator.scenario.errors import ScenarioError, got, key_path, num, strip_tags, suggest
 
 REPO_DIR = Path(__file__).resolve().parent.parent.parent

@@ -2,7 +2,7 @@
 
 The same declarations drive validation (pydantic, unknown keys forbidden), the defaults, and the generated
 reference `docs/parameters.md` (`python -m simulator.scenario.docs > docs/parameters.md`). Amounts and volumes
-of real instruments come from DATA.md section 7 (`calibration/policy_instruments.csv`); the scenario files
+of real instruments come from calibration/SOURCES.md §7 (`calibration/policy_instruments.csv`); the scenario files
 say which.
 """
 
@@ -12,12 +12,12 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from simulator.codes import SECTORS
 from simulator.dates import date_to_month
-from simulator.geography import OUTSIDE, UNITS
+from simulator.geography import OUTSIDE, UNITS, UnknownRegion, region_code
 
 #: Defaults of a run, and the range of the scale, shared by the command, the model and scenario files.
 DEFAULT_SCALE = 100
@@ -25,7 +25,19 @@ DEFAULT_SEED = 1
 DEFAULT_END = "2025-12"
 MAX_SCALE = 100_000
 
-Unit = Literal[UNITS]  # type: ignore[valid-type]
+
+def _unit_code(value: Any) -> Any:
+    """A unit given by code or by Chinese or English name (长春, 长春市, Changchun) as its code."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return region_code(value, allowed=UNITS)
+    except UnknownRegion as exc:
+        raise ValueError(str(exc)) from None
+
+
+#: A census unit: its code, or its Chinese (full or short) or English name.
+Unit = Annotated[Literal[UNITS], BeforeValidator(_unit_code)]  # type: ignore[valid-type]
 OutsideRegion = Literal[(*OUTSIDE, "all")]  # type: ignore[valid-type]
 Sector = Literal[SECTORS]  # type: ignore[valid-type]
 
