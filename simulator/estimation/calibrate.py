@@ -48,7 +48,8 @@ from simulator.estimation.config import (
     load_config,
     select_targets,
 )
-from simulator.estimation.objective import Consistency, FitSetup
+from simulator.estimation.objective import Consistency, FitSetup, format_value
+from simulator.estimation.report import write_report
 from simulator.inputs.calibration import load_calibration
 from simulator.inputs.files import CALIBRATION_DIR
 from simulator.inputs.parameters import PARAMETERS_FILE, load_parameters
@@ -296,15 +297,8 @@ def write_parameters(values: dict[str, float], note: str, directory: Path = CALI
     return path
 
 
-def format_value(value: float) -> str:
-    """A fitted value as written: five significant digits."""
-    return f"{value:.5g}"
-
-
 def calibrate_command(config_path: Path, quick: bool = False, out: Path | None = None) -> int:
     """Run the fit, write the report into `out` and (unless quick) the fitted values into parameters.csv."""
-    from simulator.estimation.report import write_report
-
     config = load_config(config_path).effective(quick)
     setup = build_setup(config, config_path)
     destination = (

@@ -171,3 +171,8 @@ def residuals(setup: FitSetup, simulated: np.ndarray) -> np.ndarray:
 def loss(setup: FitSetup, simulated: np.ndarray) -> float:
     """Sum of squared weighted residuals."""
     return float(np.sum(residuals(setup, simulated) ** 2))
+
+
+def format_value(value: float) -> str:
+    """A fitted value as written into parameters.csv and the report: five significant digits."""
+    return f"{value:.5g}"

@@ -23,9 +23,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from simulator.estimation.calibrate import format_value  # noqa: E402
 from simulator.estimation.config import CalibrationConfig  # noqa: E402
-from simulator.estimation.objective import FitSetup, loss  # noqa: E402
+from simulator.estimation.objective import FitSetup, format_value, loss  # noqa: E402
 
 #: A parameter whose whole range moves the weighted residuals by less than this (in tolerances) is not
 #: identified by the targets.

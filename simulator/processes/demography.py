@@ -2,8 +2,9 @@
 
 Mortality and fertility have standard shapes (Gompertz-Makeham mortality; the census year's births by
 mother's age for fertility) whose levels are scaled once, on census day: mortality so that the census
-population would have the 2019 deaths (YB, calibration/SOURCES.md §3), fertility so that the census-day women would have the census
-year's births (the long-form sample count over its fraction), each times a fitted multiplier
+population would have the 2019 deaths (YB, calibration/SOURCES.md §3), fertility so that the census-day
+women would have the census year's births (the long-form sample count over its fraction), each times a
+fitted multiplier
 (`demography.mortality_multiplier`, `demography.fertility_multiplier`). After that the rates stay fixed:
 births and deaths change only because the population's size and age structure change.
 """
