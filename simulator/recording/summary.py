@@ -17,11 +17,18 @@ SUMMARY_STOCKS = (
     ("avg_schooling_years_working_age", "{:.2f}"),
     ("tertiary_educated_share", "{:.1%}"),
 )
-SUMMARY_FLOWS = ("births", "deaths", "net_migration_interprovincial", "graduates", "training_person_times")
+SUMMARY_FLOWS = (
+    "births",
+    "deaths",
+    "net_migration_interprovincial",
+    "graduates",
+    "training_person_times",
+    "training_person_times_subsidised",
+)
 SUMMARY_TARGETS = (
     ("high_skill_talent", "target_attainment_high_skill_talent", "{:,.0f}"),
     ("high_skill_share", "target_attainment_high_skill_share", "{:.1%}"),
-    ("training_person_times_to_date", "target_attainment_training", "{:,.0f}"),
+    ("training_person_times_subsidised_to_date", "target_attainment_training", "{:,.0f}"),
 )
 
 
