@@ -299,7 +299,9 @@ def write_parameters(values: dict[str, float], note: str, directory: Path = CALI
 
 def calibrate_command(config_path: Path, quick: bool = False, out: Path | None = None) -> int:
     """Run the fit, write the report into `out` and (unless quick) the fitted values into parameters.csv."""
-    config = load_config(config_path).effective(quick)
+    full = load_config(config_path)
+    fitted_bounds(full, load_parameters(required=required_parameters()), config_path)  # every row, quick or not
+    config = full.effective(quick)
     setup = build_setup(config, config_path)
     destination = (
         Path(out) if out is not None else Path("outputs") / ("calibration_quick" if quick else "calibration")

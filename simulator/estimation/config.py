@@ -41,6 +41,7 @@ class Budget(Strict):
     window_months: int | None = Field(None, ge=1, le=120)
     global_points: int | None = Field(None, ge=0, le=100_000)
     local_evaluations: int | None = Field(None, ge=0, le=100_000)
+    workers: int | None = Field(None, ge=1, le=64)
     parameters: list[str] | None = Field(None, min_length=1)
 
 
