@@ -50,8 +50,8 @@ def test_demography_conserves_persons(small_model):
         newly_dead = (persons.status[:n0] == Status.DEAD) & ~was_dead
         np.testing.assert_array_equal(flows.deaths, np.bincount(before["region"][newly_dead], minlength=N_REGIONS))
         np.testing.assert_array_equal(flows.births, np.bincount(persons.region[n0:], minlength=N_REGIONS))
-        # newborns (born during the month, so one month old on the first day of the next)
-        assert np.all(persons.age_months[n0:] == 1)
+        # newborns (born during the month: 0 months old on the first day of the next, as the census counts)
+        assert np.all(persons.age_months[n0:] == 0)  # aged 0 months on the first day after birth
         assert np.all(persons.age_years[n0:] == 0)
         assert np.all(persons.status[n0:] == Status.CHILD)
         assert np.all(persons.edu[n0:] == Edu.NONE)

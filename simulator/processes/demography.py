@@ -150,7 +150,13 @@ def _births(
         status=np.int8(Status.CHILD),
         edu=np.int8(Edu.NONE),
         months_since_move=np.int16(120),
-        birthday_phase=np.int8((state.month - 1) % 12),
+        # born during the month: aged 0 months on the first day of the next (ageing below brings -1 to 0),
+        # so that the persons aged 0 on a first day are the births of the twelve months before, as the
+        # census counts them; the first birthday comes twelve months later (the ageing of this month adds
+        # the year that brings -1 to 0)
+        age_months=np.int16(-1),
+        age_years=np.int8(-1),
+        birthday_phase=np.int8(state.month % 12),
     )
     flows.births += np.bincount(region, minlength=flows.births.size)
 

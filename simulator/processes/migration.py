@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.codes import Edu, Status
-from simulator.geography import N_REGIONS, N_UNITS, OUTSIDE
+from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -36,8 +36,8 @@ from simulator.world.flows import MOVE_FLOWS, MonthFlows
 from simulator.world.state import WorldState
 
 HAZARD_BANDS = (16, 20, 25, 30, 35, 45, 55, 65, 75, 200)
-#: Regions with an amenity constant (the other units have none: 0).
-AMENITY_REGIONS = ("changchun", "yanbian", "changbaishan", *OUTSIDE)
+#: Regions with an amenity constant: every unit and outside region.
+AMENITY_REGIONS = REGIONS
 HAZARD_NAMES = (
     "age_16_19",
     "age_20_24",
