@@ -83,6 +83,7 @@ def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.ra
     # --- education, school enrolment, labour status, sectors, tiers, human capital ---
     _assign_education(store, edu_table, params, rng)
     _assign_students(store, data, params, scale, rng)
+    _place_students_at_universities(store, params, rng)
     _assign_labour(store, targets, params, scale, rng)
     _assign_sectors(store, targets, params, scale, rng)
     _assign_tiers(store, targets, params, scale, rng)
@@ -248,6 +249,52 @@ def _assign_students(
         )
     # children of school age the census puts below their age's level start school the next July
     store.status[(age >= 6) & (age <= 14) & (status != Status.STUDENT)] = Status.CHILD
+
+
+def _place_students_at_universities(store: PersonStore, params: Parameters, rng: np.random.Generator) -> None:
+    """Put the higher-education students of census day in the units of their universities, as the census
+    counts them and as each year's intake is placed (`education.he_capacity_share.*`), without changing any
+    unit's population or age-sex table: a student in a unit with more students than its share changes
+    places with a non-student of the same age and sex living in a unit with fewer. Jilin-born students keep
+    their home unit as origin; the non-students who change places are locals of their new unit.
+    """
+    from simulator.geography import UNITS
+
+    inside = store.region < N_UNITS
+    students = np.flatnonzero(inside & (store.status == Status.STUDENT) & (store.enrolled >= Edu.COLLEGE))
+    if students.size == 0:
+        return
+    shares = np.array([params[f"education.he_capacity_share.{u}"] for u in UNITS], dtype=float)
+    target = round_to_total(shares / shares.sum() * students.size, students.size, rng)
+    current = np.bincount(store.region[students], minlength=N_UNITS)
+    movers = np.concatenate(
+        [
+            rng.choice(students[store.region[students] == u], size=int(current[u] - target[u]), replace=False)
+            for u in range(N_UNITS)
+            if current[u] > target[u]
+        ]
+    )
+    gaps = np.maximum(target - current, 0)
+    destination = rng.permutation(np.repeat(np.arange(N_UNITS), gaps))[: movers.size]
+    age, sex = store.age_years.astype(np.int64), store.sex.astype(np.int64)
+    partners_pool = np.flatnonzero(inside & (store.status != Status.STUDENT))
+    key = lambda idx, unit: (unit.astype(np.int64) * 256 + age[idx]) * 2 + sex[idx]  # noqa: E731
+    wanted = key(movers, destination)
+    pool_key = key(partners_pool, store.region[partners_pool])
+    order = np.argsort(pool_key, kind="stable")
+    pool_sorted, pool_key_sorted = partners_pool[order], pool_key[order]
+    for k in np.unique(wanted):
+        who = np.flatnonzero(wanted == k)
+        lo, hi = np.searchsorted(pool_key_sorted, [k, k + 1])
+        take = min(who.size, hi - lo)
+        if take == 0:
+            continue
+        partners = rng.choice(pool_sorted[lo:hi], size=take, replace=False)
+        students_moving = movers[who[:take]]
+        home = store.region[students_moving].copy()
+        store.region[students_moving] = store.region[partners]
+        store.region[partners] = home
+        store.origin[partners] = home
 
 
 def _previous_level(level: int) -> int:
