@@ -45,10 +45,13 @@ def test_a_run_saved_and_continued_equals_the_uninterrupted_run(tmp_path, capsys
 
 
 def test_a_state_of_the_baseline_continues_as_a_scenario_whose_levers_start_later():
-    # enacted differs from the baseline from 2021-01 (training) on: a state saved then serves both
+    # the graduate subsidy scenario differs from the baseline from 2021-07 on (same conditions): a state
+    # saved in 2021-01 serves both
     spec = spec_for(BASELINE, scale=3000, seed=8, end="2021-09")
     blob = state_at(spec, 2)  # 2021-01
-    other = spec_for(ENACTED, scale=3000, seed=8, end="2021-09")
+    other = spec_for(
+        load_scenario(ROOT / "scenarios" / "graduate_subsidy.toml"), scale=3000, seed=8, end="2021-09"
+    )
     branched, manifest = run_spec(other, start_blob=blob)
     alone, _ = run_spec(other)
     pd.testing.assert_frame_equal(alone, branched)
