@@ -131,7 +131,25 @@ def build_parser() -> Parser:
         description="Serve the student page at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C.",
     )
     app.add_argument("--port", type=whole_number(1, 65535), default=8765, help="port (default: 8765)")
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit the baseline's behavioural parameters to the census record (simulated method of moments)",
+        description="Fit the parameters named in CONFIG.toml (e.g. calibration/calibrate.toml) to the targets "
+        "dated on or before census day; write a report into --out and the fitted values into "
+        "calibration/parameters.csv (not with --quick).",
+    )
+    calibrate.add_argument("config", type=Path, help="calibration configuration (TOML)")
+    calibrate.add_argument("--quick", action="store_true", help="a small smoke fit; parameters.csv is not written")
+    calibrate.add_argument(
+        "--out", type=Path, default=None, help="report folder (default: outputs/calibration or calibration_quick)"
+    )
     return parser
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from simulator.estimation.calibrate import calibrate_command
+
+    return calibrate_command(args.config, quick=args.quick, out=args.out)
 
 
 def _experiment_commands(commands: argparse._SubParsersAction) -> None:
@@ -203,6 +221,7 @@ def _app(args: argparse.Namespace) -> int:
 HANDLERS = {
     "run": _run,
     "validate": _validate,
+    "calibrate": _calibrate,
     "report": _report,
     "app": _app,
     "batch": _experiments,

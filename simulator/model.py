@@ -28,10 +28,11 @@ from simulator.people.store import PersonStore
 from simulator.processes import SCHEDULE, flow_names, labour_market, policy, slot_streams
 from simulator.recording.recorder import Recorder
 from simulator.rng import FIRMS_STREAM, slot_uniforms_start, stream
-from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED, Levers
+from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED, Conditions, Levers
 from simulator.synthesis import population as synthesis_population
 from simulator.synthesis.cache import census_population
 from simulator.world.agents import City, Firm
+from simulator.world.conditions import condition_tables
 from simulator.world.context import Context, build_context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import Firms, Regions, SlotDraws, WorldState
@@ -58,6 +59,8 @@ class TalentFlowModel(mesa.Model):
         parameters: calibration parameters (default: calibration/parameters.csv).
         levers: the scenario's levers (`simulator.scenario.schema.Levers`; default: none).
         data: calibration data (default: loaded from calibration/).
+        conditions: the scenario's exogenous conditions (`simulator.scenario.schema.Conditions`; default:
+            census-day conditions throughout).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class TalentFlowModel(mesa.Model):
         parameters: Parameters | None = None,
         levers: Levers | None = None,
         data: CalibrationData | None = None,
+        conditions: Conditions | None = None,
     ) -> None:
         super().__init__(seed=seed)
         started = time.perf_counter()
@@ -79,6 +83,7 @@ class TalentFlowModel(mesa.Model):
         for process in SCHEDULE:
             if process.tables is not None:
                 tables.update(process.tables(params, data))
+        tables.update(condition_tables(conditions, params, data, self.months))
         self.context: Context = build_context(params, data, int(scale), int(seed), last_month, tables)
         self.persons: PersonStore = census_population(data, params, int(scale), int(seed))
         built = build_levers(levers, int(scale), last_month) if levers is not None else []
@@ -94,6 +99,9 @@ class TalentFlowModel(mesa.Model):
         ]
         self.firms = [Firm(self, i) for i in range(len(self.state.firms))]
         labour_market.normalise_firm_wages(self.persons, self.context, self.state)
+        regions = self.state.regions
+        regions.youth_ratio, regions.youth_share = labour_market.census_youth_weights(self.persons)
+        labour_market.update_unemployment_by_group(self.persons, self.context, self.state)
         self.recorder = Recorder(self.months, int(scale), data.plan_targets)
         self.timings: dict[str, float] = {process.name: 0.0 for process in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started

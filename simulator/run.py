@@ -103,6 +103,7 @@ def build_model(
         parameters=base.with_overrides(spec.parameters),
         levers=spec.scenario.levers,
         data=data or load_calibration(),
+        conditions=spec.scenario.conditions,
     )
 
 
@@ -156,6 +157,22 @@ def run_spec(
     Raises:
         StateError: the state cannot be read or does not fit the spec, or the save month is outside the run.
     """
+    frame, manifest, _ = run_spec_with_tables(
+        spec, progress=progress, data=data, parameters=parameters, start_blob=start_blob
+    )
+    return frame, manifest
+
+
+def run_spec_with_tables(
+    spec: RunSpec,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    data: CalibrationData | None = None,
+    parameters: Parameters | None = None,
+    start_blob: bytes | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, pd.DataFrame]]:
+    """As `run_spec`, plus the run's extra tables by name: `age_profile` (persons, deaths and moves across
+    the provincial border by region, sex and age group; `Recorder.age_profile_frame`)."""
     started = time.perf_counter()
     if spec.save_state is not None:
         state.check_target(spec.save_state[1])
@@ -180,13 +197,18 @@ def run_spec(
     model.run(progress=progress)
     elapsed = time.perf_counter() - started
     frame = model.recorder.to_frame(spec.scenario.name, replicate=spec.replicate, seed=spec.seed)
+    tables = {
+        "age_profile": model.recorder.age_profile_frame(
+            spec.scenario.name, replicate=spec.replicate, seed=spec.seed
+        )
+    }
     manifest = manifest_of(spec, model, data, elapsed)
     release(model)
     if continued is not None:
         manifest["continued_from_state"] = {"file": spec.start_state, "month": continued}
     if spec.save_state is not None:
         manifest["saved_state"] = {"month": spec.save_state[0], "file": str(spec.save_state[1])}
-    return frame, manifest
+    return frame, manifest, tables
 
 
 def manifest_of(spec: RunSpec, model: TalentFlowModel, data: CalibrationData, elapsed: float) -> dict[str, Any]:
@@ -276,12 +298,17 @@ def run_command(
                 file=sys.stderr,
             )
         started = time.perf_counter()
-        frame, manifest = run_spec(spec, progress=progress_printer(quiet), data=data, parameters=parameters)
+        frame, manifest, tables = run_spec_with_tables(
+            spec, progress=progress_printer(quiet), data=data, parameters=parameters
+        )
         elapsed = time.perf_counter() - started
-        written = write_run(destination, frame, manifest)
+        written = write_run(destination, frame, manifest, tables=tables)
     try:
         print(summary_table(frame))
-        print(f"wrote {written}/indicators.parquet, indicators.csv, manifest.json ({elapsed:.1f} s)")
+        print(
+            f"wrote {written}/indicators.parquet, indicators.csv, age_profile.parquet, manifest.json "
+            f"({elapsed:.1f} s)"
+        )
     except KeyboardInterrupt:
         raise WrittenThenInterrupted(written) from None
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from simulator.people.store import PersonStore
@@ -39,3 +41,12 @@ def step_alone(
 def process_rng(seed: int, process: Process, month: int) -> np.random.Generator:
     """The random stream `process` gets in `month` of a run seeded `seed`."""
     return stream(seed, process.stream, month)
+
+
+def with_params(model, **values: float):
+    """`model` with some parameter values replaced, even outside their plausible ranges (a rule's extremes,
+    such as a zeroed probability): the frozen context is rebuilt around new parameters."""
+    params = model.context.params.with_overrides({})
+    params.values.update(values)
+    model.context = replace(model.context, params=params)
+    return model

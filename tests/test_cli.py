@@ -48,7 +48,29 @@ def runs(tmp_path_factory) -> dict[str, Path]:
 
 def test_run_writes_indicators_and_manifest(runs):
     folder = runs["a"]
-    assert sorted(p.name for p in folder.iterdir()) == ["indicators.csv", "indicators.parquet", "manifest.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "age_profile.parquet",
+        "indicators.csv",
+        "indicators.parquet",
+        "manifest.json",
+    ]
+    frame = pd.read_csv(folder / "indicators.csv")
+    profile = pd.read_parquet(folder / "age_profile.parquet")
+    assert set(profile["indicator"]) == {
+        "population",
+        "deaths",
+        "in_migrants_interprovincial",
+        "out_migrants_interprovincial",
+    }
+    # the province's population in the age profile is the indicator's, age group by age group
+    census = profile[(profile["date"] == "2020-11") & (profile["region"] == "province")]
+    census = census[census["indicator"] == "population"]
+    assert (
+        census["value"].sum()
+        == frame[
+            (frame["date"] == "2020-11") & (frame["region"] == "province") & (frame["indicator"] == "population")
+        ]["value"].iloc[0]
+    )
     frame = pd.read_csv(folder / "indicators.csv")
     assert list(frame.columns) == COLUMNS
     assert frame["date"].min() == "2020-11" and frame["date"].max() == "2021-09"

@@ -50,8 +50,8 @@ def test_demography_conserves_persons(small_model):
         newly_dead = (persons.status[:n0] == Status.DEAD) & ~was_dead
         np.testing.assert_array_equal(flows.deaths, np.bincount(before["region"][newly_dead], minlength=N_REGIONS))
         np.testing.assert_array_equal(flows.births, np.bincount(persons.region[n0:], minlength=N_REGIONS))
-        # newborns (born during the month, so one month old on the first day of the next)
-        assert np.all(persons.age_months[n0:] == 1)
+        # newborns (born during the month: 0 months old on the first day of the next, as the census counts)
+        assert np.all(persons.age_months[n0:] == 0)  # aged 0 months on the first day after birth
         assert np.all(persons.age_years[n0:] == 0)
         assert np.all(persons.status[n0:] == Status.CHILD)
         assert np.all(persons.edu[n0:] == Edu.NONE)
@@ -71,15 +71,21 @@ def test_age_in_years_follows_age_in_months(small_model):
         np.testing.assert_array_equal(persons.age_years, persons.age_months // 12)
 
 
-def test_annual_births_and_deaths_near_their_2019_levels(small_model, calibration):
+def test_annual_births_and_deaths_near_their_census_levels(small_model, calibration):
     model = small_model(scale=200)
     births = deaths = 0
     for _, flows in run_months(model, 12):
         births += int(flows.births[:11].sum()) * 200
         deaths += int(flows.deaths[:11].sum()) * 200
-    # the mortality and fertility levels are scaled so the census population has the 2019 numbers
-    assert births == pytest.approx(vital_2019(calibration)["births"], rel=0.15)
-    assert deaths == pytest.approx(vital_2019(calibration)["deaths"], rel=0.15)
+    # mortality is scaled so the census population has the 2019 deaths, fertility so that the census-day
+    # women have the census year's births (long-form sample / fraction), each times its fitted multiplier
+    params = model.params
+    census_year = demography.census_year_births(calibration)
+    assert census_year == pytest.approx(118_210)
+    assert births == pytest.approx(census_year * params["demography.fertility_multiplier"], rel=0.15)
+    assert deaths == pytest.approx(
+        vital_2019(calibration)["deaths"] * params["demography.mortality_multiplier"], rel=0.15
+    )
 
 
 def test_only_women_of_fertile_age_give_birth(small_model):
@@ -137,35 +143,77 @@ def test_deaths_are_more_frequent_at_older_ages(small_model):
     assert old == pytest.approx(n * q[85, 0], rel=0.3)
 
 
-def test_statutory_retirement(small_model):
-    model = small_model(scale=1000)
+def labour_force(groups: list[tuple[int, int, int, int, int]]) -> PersonStore:
+    """Employed persons by (count, age in years, sex, sector index, education)."""
     store = PersonStore(capacity=16)
-    # 200 men one month short of 60; half in automotive, half farmers; and 200 men of 45 (no retirement)
-    store.append(
-        400,
-        age_months=np.r_[np.full(200, 60 * 12 - 1), np.full(200, 45 * 12)].astype(np.int16),
-        age_years=np.r_[np.full(200, 59), np.full(200, 45)].astype(np.int8),
-        sex=np.int8(0),
-        edu=np.int8(Edu.SENIOR),
-        status=np.int8(Status.EMPLOYED),
-        sector=np.r_[np.full(100, SECTOR_INDEX["automotive"]), np.full(300, SECTOR_INDEX["agriculture"])].astype(
-            np.int8
-        ),
-        employer=np.int16(3),
-        wage_yuan_month=np.float32(5000.0),
+    for count, age, sex, sector, edu in groups:
+        store.append(
+            count,
+            age_months=np.int16(age * 12 + 1),
+            age_years=np.int8(age),
+            birthday_phase=np.int8(10),  # no birthday in month 0
+            sex=np.int8(sex),
+            edu=np.int8(edu),
+            status=np.int8(Status.EMPLOYED),
+            sector=np.int8(sector),
+            employer=np.int16(3),
+            wage_yuan_month=np.float32(5000.0),
+        )
+    return store
+
+
+def test_exits_from_the_labour_force_follow_the_census_profile(small_model):
+    model = small_model(scale=1000)
+    auto, farm = SECTOR_INDEX["automotive"], SECTOR_INDEX["agriculture"]
+    n = 8000
+    # men of 66 (past the statutory 60) in industry and in farming; men of 30 (before the profile's peak);
+    # women of 52 (past the statutory 50 of women workers); men of 52 (below their statutory age)
+    store = labour_force(
+        [
+            (n, 66, 0, auto, Edu.SENIOR),
+            (n, 66, 0, farm, Edu.JUNIOR),
+            (n, 30, 0, auto, Edu.SENIOR),
+            (n, 52, 1, auto, Edu.SENIOR),
+            (n, 52, 0, auto, Edu.SENIOR),
+        ]
     )
-    step_alone(demography.PROCESS, store, model, seed=3, month=0)
-    alive = store.status != Status.DEAD
-    workers_60 = np.arange(100)[alive[:100]]
-    assert workers_60.size > 90
-    assert np.all(store.status[workers_60] == Status.RETIRED)
-    assert np.all(store.employer[workers_60] == -1)
-    assert np.all(store.wage_yuan_month[workers_60] == 0)
-    # farmers keep working past the statutory age (they leave only at a small yearly hazard)
-    farmers_60 = np.arange(100, 200)[alive[100:200]]
-    assert np.mean(store.status[farmers_60] == Status.EMPLOYED) > 0.8
-    younger = np.arange(200, 400)[alive[200:]]
-    assert np.all(store.status[younger] == Status.EMPLOYED)
+    model.state.firms.employment[3] = 5 * n
+    flows = step_alone(demography.PROCESS, store, model, seed=3, month=0)
+    assert flows.deaths.sum() > 0
+    group = np.arange(store.n)[: 5 * n] // n
+    alive = store.status[: 5 * n] != Status.DEAD
+    left = alive & np.isin(store.status[: 5 * n], (Status.RETIRED, Status.INACTIVE))
+    share = np.array([left[group == g].sum() / alive[group == g].sum() for g in range(5)])
+    table = model.context.tables["labour_exit_monthly_by_cell"]
+    weight = model.params["demography.exit_weight_past_statutory"]
+    # the cell's hazard is the profile's; past the statutory age non-farm workers take `weight` times the
+    # farmers' share of it (the cell here is half and half)
+    cell_66 = table[2 * 66]
+    assert share[0] == pytest.approx(cell_66 * 2 * weight / (weight + 1), rel=0.25)
+    assert share[1] == pytest.approx(cell_66 * 2 / (weight + 1), rel=0.5)
+    assert share[0] > 2 * share[1]
+    assert share[2] == 0  # before the peak of the profile nobody leaves for good
+    assert share[3] > 0 and share[4] > 0
+    # leavers past the statutory age retire, younger ones become inactive; jobs and wages end
+    assert np.all(store.status[: 2 * n][left[: 2 * n]] == Status.RETIRED)
+    assert np.all(store.status[3 * n : 4 * n][left[3 * n : 4 * n]] == Status.RETIRED)
+    assert np.all(store.status[4 * n : 5 * n][left[4 * n : 5 * n]] == Status.INACTIVE)
+    assert np.all(store.employer[: 5 * n][left] == -1) and np.all(store.wage_yuan_month[: 5 * n][left] == 0)
+    assert model.state.firms.employment[3] == 5 * n - left.sum() - (~alive).sum()
+
+
+def test_exit_hazards_keep_the_profile_of_a_cohort():
+    """A cohort that follows the exit hazards from the peak on has the census profile's shape."""
+    from simulator.inputs.parameters import load_parameters
+    from simulator.people.labour_profile import exit_hazard_table, peak_age, single_year_rates
+
+    params = load_parameters()
+    rates, hazard, peak = single_year_rates(params), exit_hazard_table(params), peak_age(params)
+    for sex in (0, 1):
+        share = rates[peak[sex], sex]
+        for age in range(peak[sex], 85):
+            share *= 1.0 - hazard[age, sex]
+            assert share == pytest.approx(rates[age + 1, sex], rel=1e-9)
 
 
 def vital_2019(calibration) -> dict[str, float]:

@@ -28,7 +28,13 @@ def test_a_twin_of_the_baseline_differs_by_exactly_zero(store):
     differences, costs = compare_store(store, "baseline")
     assert list(differences.columns) == DIFFERENCE_COLUMNS and list(costs.columns) == COST_COLUMNS
     twin = differences[differences["variant"] == "baseline_twin"]
-    assert len(twin) > 1000 and (twin["n"] == 4).all()
+    # every replicate has every row, except spending rows of years in which a lever paid nothing in some
+    # replicate (spending is recorded only in months with spending) and shares whose denominator is empty in
+    # a small unit at this coarse scale (Changbaishan: 31 simulated persons)
+    name = twin["indicator"].astype(str)
+    gaps = name.str.startswith("policy_spending_yuan") | name.str.endswith("_share")
+    assert len(twin) > 1000 and (twin.loc[~gaps, "n"] == 4).all(), twin.loc[twin["n"] != 4, "indicator"].unique()
+    assert twin["n"].between(1, 4).all()
     for column in ("mean_diff", "se", "lo90", "hi90"):
         assert (twin[column] == 0.0).all(), column
     assert (twin["variant_mean"] == twin["baseline_mean"]).all()

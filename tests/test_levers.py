@@ -163,13 +163,28 @@ def test_posts_per_year_limit_the_subsidised_graduates():
 
 
 def test_plan_targets_are_indicators_with_their_attainment():
-    _, frame = run("baseline", 1000, 1, "2025-12")
+    _, frame = run("training", 1000, 1, "2025-12")
     for indicator, attainment, target in (
         ("high_skill_talent", "target_attainment_high_skill_talent", 650_000),
-        ("training_person_times_to_date", "target_attainment_training", 1_050_000),
+        ("training_person_times_subsidised_to_date", "target_attainment_training", 1_050_000),
     ):
         np.testing.assert_allclose(series(frame, attainment), series(frame, indicator) / target, rtol=1e-12)
     share = series(frame, "high_skill_share")
     np.testing.assert_allclose(series(frame, "target_attainment_high_skill_share"), share / 0.30, rtol=1e-12)
     cumulative = series(frame, "training_person_times").loc["2021-01":].cumsum()
     np.testing.assert_allclose(series(frame, "training_person_times_to_date").loc["2021-01":], cumulative)
+    subsidised = series(frame, "training_person_times_subsidised").loc["2021-01":].cumsum()
+    np.testing.assert_allclose(
+        series(frame, "training_person_times_subsidised_to_date").loc["2021-01":], subsidised
+    )
+    # only the lever's courses count towards the plan: 210,000 a year for five years, not firms' own training
+    assert series(frame, "training_person_times_subsidised_to_date").loc["2025-12"] == pytest.approx(
+        1_050_000, rel=0.02
+    )
+    assert series(frame, "training_person_times_to_date").loc["2025-12"] > 1.3 * 1_050_000
+
+
+def test_the_baseline_attains_nothing_of_the_training_target():
+    _, frame = run("baseline", 1000, 1, "2022-03")
+    assert series(frame, "training_person_times").sum() > 0  # firms train
+    assert series(frame, "target_attainment_training").max() == 0  # but no plan programme runs

@@ -102,9 +102,12 @@ def test_hazard_table_by_age(parameters, small_model):
     model = small_model(scale=1000)
     hazard = migration.hazard_table(model.params, model.data)["migration_hazard"]
     assert np.all(hazard[:16] == 0)
-    assert hazard[22] == pytest.approx(parameters["migration.hazard.age_20_24"])
-    assert hazard[35] == pytest.approx(parameters["migration.hazard.age_30_39"])
-    assert hazard[90] == pytest.approx(parameters["migration.hazard.age_65_plus"])
+    multiplier = parameters["migration.hazard_multiplier"]
+    assert hazard[22] == pytest.approx(parameters["migration.hazard.age_20_24"] * multiplier)
+    assert hazard[35] == pytest.approx(parameters["migration.hazard.age_35_44"] * multiplier)
+    assert hazard[90] == pytest.approx(parameters["migration.hazard.age_75_plus"] * multiplier)
+    off = migration.hazard_table(parameters.with_overrides({"migration.hazard_multiplier": 0.0}), model.data)
+    assert np.all(off["migration_hazard"] == 0)
 
 
 def test_students_and_the_dead_do_not_consider_moving(small_model):

@@ -138,3 +138,40 @@ def test_to_frame_is_tidy(recorded):
 def test_last_graduation_month(month, expected):
     # model month 8 is 2021-07, 20 is 2022-07; -4 is July 2020, before census day
     assert last_graduation_month(month) == expected
+
+
+def test_the_age_profile_adds_up_to_the_indicators(run_frame, model_run):
+    """Persons, deaths and moves across the border by region, sex and age group sum to the indicators of
+    every region and month; a person's age group follows the census' groups (0, 1-4, 5-9, ..., 100+)."""
+    profile = model_run.recorder.age_profile_frame("baseline", 0, 0)
+    assert set(profile["age_low"]) == {0, 1, *range(5, 101, 5)}
+    assert profile.loc[profile["age_low"] == 1, "age_high"].unique().tolist() == [4]
+    summed = profile.groupby(["date", "region", "indicator"])["value"].sum()
+    net = summed.xs(("province", "in_migrants_interprovincial"), level=("region", "indicator")) - summed.xs(
+        ("province", "out_migrants_interprovincial"), level=("region", "indicator")
+    )
+    province_net = run_frame[
+        (run_frame["region"] == "province") & (run_frame["indicator"] == "net_migration_interprovincial")
+    ].set_index("date")["value"]
+    np.testing.assert_array_equal(net.to_numpy(), province_net.loc[net.index].to_numpy())
+    wanted = {
+        "population": "population",
+        "deaths": "deaths",
+        "in_migrants_interprovincial": "in_migrants",
+        "out_migrants_interprovincial": "out_migrants",
+    }
+    frame = run_frame.set_index(["date", "region", "indicator"])["value"]
+    for region in ("province", "changchun", "yanbian", "east"):
+        for name, indicator in wanted.items():
+            got = summed.xs((region, name), level=("region", "indicator"))
+            want = frame.xs((region, indicator), level=("region", "indicator")).loc[got.index]
+            if region != "province" and name.endswith("interprovincial"):
+                # a region's in/out migrants include moves within the province (or between outside regions);
+                # the profile counts only moves across the provincial border
+                assert (got <= want).all()
+                continue
+            np.testing.assert_array_equal(got.to_numpy(), want.to_numpy(), err_msg=f"{region} {name}")
+    # ages on census day: the census' age groups of the synthetic population
+    census = profile[(profile["date"] == "2020-11") & (profile["region"] == "province")]
+    census = census[census["indicator"] == "population"].groupby("age_low")["value"].sum()
+    assert census.loc[0] == pytest.approx(116_439, rel=0.05)

@@ -291,3 +291,20 @@ def test_weighted_choice_exact_draws_distinct_items_with_positive_weight():
     heavy = np.r_[np.full(500, 10.0), np.full(500, 1.0)]
     picks = weighted_choice_exact(heavy, 100, rng)
     assert np.count_nonzero(picks < 500) > 75
+
+
+def test_census_day_students_live_at_their_universities(population_100, parameters):
+    """Higher-education students are counted where they study (72 % in Changchun), as each later intake
+    is placed, while every unit keeps its census population."""
+    from simulator.codes import Edu, Status
+    from simulator.geography import N_UNITS, UNITS
+
+    p = population_100
+    inside = p.region < N_UNITS
+    students = inside & (p.status == Status.STUDENT) & (p.enrolled >= Edu.COLLEGE)
+    shares = np.bincount(p.region[students], minlength=N_UNITS) / students.sum()
+    wanted = np.array([parameters[f"education.he_capacity_share.{u}"] for u in UNITS]) / 100
+    np.testing.assert_allclose(shares, wanted, atol=0.015)
+    # about half of the students are from outside the province, as every year's intake
+    share_outside = np.mean(p.origin[students] >= N_UNITS)
+    assert share_outside == pytest.approx(parameters["education.outside_origin_share_of_he_students"], abs=0.02)

@@ -1,4 +1,5 @@
-"""Branching: runs that share their seed, scale, end and parameter values draw the same random numbers and
+"""Branching: runs that share their seed, scale, end, parameter values and exogenous conditions draw the same
+random numbers and
 follow the same rules until the first month where their levers differ, so those months are simulated once
 and every run continues from that state (simulator.state); results are identical to separate runs.
 
@@ -50,7 +51,8 @@ def plan(runs: list[RunSpec], enabled: bool = True) -> tuple[list[Branch], list[
         return [], list(runs)
     groups: dict[tuple, list[RunSpec]] = defaultdict(list)
     for spec in runs:
-        key = (spec.seed, spec.scale, spec.end, tuple(sorted(spec.parameters.items())))
+        conditions = json.dumps(spec.scenario.conditions.model_dump(mode="json"), sort_keys=True)
+        key = (spec.seed, spec.scale, spec.end, tuple(sorted(spec.parameters.items())), conditions)
         groups[key].append(spec)
     branches, alone = [], []
     for members in groups.values():

@@ -45,6 +45,7 @@ class CalibrationData:
     fertility_shares: AgeTable  # share of births by mother's age group, in %
     unit_wage_ratio: np.ndarray  # 2021 city wage / province wage, UNITS order (nan where unknown)
     outside_wage_yuan_year: np.ndarray  # 2020, OUTSIDE order
+    outside_population: np.ndarray  # census day 2020, persons, OUTSIDE order
     graduates: dict[str, float]
     places: pd.DataFrame
     plan_targets: dict[
@@ -162,6 +163,14 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
     except KeyError as exc:
         raise DataError(f"{outside_path}: missing regional wage {exc}") from None
 
+    population_path = directory / "outside_population_2020.csv"
+    populations = read_csv(directory, "outside_population_2020.csv", ["region", "population", "source"])
+    if tuple(populations["region"]) != OUTSIDE:
+        raise DataError(f"{population_path}: regions must be {list(OUTSIDE)} in that order")
+    outside_population = numeric(populations, "population", population_path)
+    if (outside_population <= 0).any():
+        raise DataError(f"{population_path}: populations must be positive")
+
     instruments = read_csv(
         directory, "policy_instruments.csv", ["instrument", "item", "value", "unit", "start", "source"]
     )
@@ -183,6 +192,7 @@ def load_calibration(directory: Path = CALIBRATION_DIR) -> CalibrationData:
         fertility_shares=fertility,
         unit_wage_ratio=ratio,
         outside_wage_yuan_year=outside_wage,
+        outside_population=outside_population,
         graduates=figures(directory, "graduates.csv"),
         places=read_csv(directory, "places.csv", ["place", "lat", "lon", "outside_region", "source"]),
         plan_targets=plan_targets,

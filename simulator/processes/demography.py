@@ -1,9 +1,12 @@
-"""Demography: deaths, births, ageing and retirement (ODD submodel 1).
+"""Demography: deaths, births, ageing and exits from the labour force (ODD submodel 1).
 
 Mortality and fertility have standard shapes (Gompertz-Makeham mortality; the census year's births by
-mother's age for fertility) whose levels are scaled once, on census day, so that the census population
-would have the 2019 numbers of deaths and births (YB, calibration/SOURCES.md §3). After that the rates stay
-fixed: births and deaths change only because the population's size and age structure change.
+mother's age for fertility) whose levels are scaled once, on census day: mortality so that the census
+population would have the 2019 deaths (YB, calibration/SOURCES.md §3), fertility so that the census-day
+women would have the census year's births (the long-form sample count over its fraction), each times a
+fitted multiplier
+(`demography.mortality_multiplier`, `demography.fertility_multiplier`). After that the rates stay fixed:
+births and deaths change only because the population's size and age structure change.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
+from simulator.people.labour_profile import employment_parameter_names, exit_hazard_table, peak_age
 from simulator.people.retirement import retirement_age_years
 from simulator.people.store import PersonStore
 from simulator.processes.base import Indicator, Process
@@ -25,6 +29,14 @@ from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState
 
 AGES = np.arange(MAX_AGE + 1)
+
+
+def census_year_births(data: CalibrationData) -> float:
+    """Births of the 12 months before census day: the long-form sample's count over its sampling fraction
+    (11,821 / 0.1 = 118,210; calibration/province_2020.csv). The full count's 116,439 children aged 0 on
+    census day, their survivors, agree within 1.5 % (infant deaths and the sample fraction's uncertainty)."""
+    p = data.province
+    return float(p["births_census_year_sample"] / p["long_form_sample_fraction"])
 
 
 def vital_2019(data: CalibrationData) -> dict[str, float]:
@@ -52,12 +64,14 @@ def mortality_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     shape_sex = np.column_stack([shape * p["demography.mortality_male_ratio"], shape])
     population = census_targets(data).age_sex
     level = vital_2019(data)["deaths"] / float((population * shape_sex).sum())
+    level *= p["demography.mortality_multiplier"]
     annual = np.minimum(level * shape_sex, 3.0)
     return (1.0 - np.exp(-annual / 12.0)).astype(np.float32)
 
 
 def fertility_table(params: Parameters, data: CalibrationData) -> np.ndarray:
-    """Monthly birth probability of a woman by single age, scaled to the 2019 births."""
+    """Monthly birth probability of a woman by single age, scaled so that the census-day women would have
+    the census year's births (`census_year_births`) times `demography.fertility_multiplier`."""
     fert = data.fertility_shares
     women = census_targets(data).age_sex[:, 1]
     rate = np.zeros(MAX_AGE + 1)
@@ -66,26 +80,37 @@ def fertility_table(params: Parameters, data: CalibrationData) -> np.ndarray:
     # smooth the steps between groups a little, keeping each group's share of births
     smoothed = single_years(fert, fert.total) / np.maximum(women, 1.0)
     rate = np.where(rate > 0, smoothed, 0.0)
-    level = vital_2019(data)["births"] / float((women * rate).sum())
+    level = census_year_births(data) * params["demography.fertility_multiplier"] / float((women * rate).sum())
     return (level * rate / 12.0).astype(np.float32)
 
 
+def labour_exit_by_cell(params: Parameters) -> np.ndarray:
+    """Monthly probability of leaving the labour force indexed by 2 * age + sex, ages 0..127 (past 104 as 104)."""
+    yearly = exit_hazard_table(params)
+    ages = np.minimum(np.arange(128), MAX_AGE)
+    monthly = 1.0 - (1.0 - np.minimum(yearly, 0.999)) ** (1.0 / 12.0)
+    return np.column_stack([monthly[ages, 0], monthly[ages, 1]]).ravel()
+
+
 def tables(params: Parameters, data: CalibrationData) -> dict[str, np.ndarray]:
-    """The tables demography reads: monthly death probability by age-sex cell, monthly fertility by age."""
+    """The tables demography reads: monthly death probability by age-sex cell, monthly fertility by age,
+    monthly exit from the labour force by age-sex cell and the peak age of the employment profile by sex."""
     return {
         "mortality_monthly_by_cell": mortality_by_cell(params, data),
         "fertility_monthly": fertility_table(params, data),
+        "labour_exit_monthly_by_cell": labour_exit_by_cell(params),
+        "labour_peak_age": peak_age(params),
     }
 
 
 def step(
     persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
 ) -> None:
-    """Deaths, births, ageing by one month and retirement."""
+    """Deaths, births, ageing by one month and exits from the labour force."""
     _deaths(persons, ctx, state, flows)
     _births(persons, ctx, state, rng, flows)
     _age(persons, state.month)
-    _retire(persons, ctx, state, rng)
+    _leave_labour_force(persons, ctx, state, rng)
 
 
 def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
@@ -96,6 +121,7 @@ def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthF
     idx = np.flatnonzero(state.draws.uniforms("deaths", persons.n) < q)
     idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
+    flows.add_by_age("deaths", persons.region[idx], persons.sex[idx], persons.age_years[idx])
     end_jobs(persons, idx, state, Status.DEAD)
     state.policy.forfeit(persons, idx, ctx, state)
 
@@ -124,7 +150,13 @@ def _births(
         status=np.int8(Status.CHILD),
         edu=np.int8(Edu.NONE),
         months_since_move=np.int16(120),
-        birthday_phase=np.int8((state.month - 1) % 12),
+        # born during the month: aged 0 months on the first day of the next (ageing below brings -1 to 0),
+        # so that the persons aged 0 on a first day are the births of the twelve months before, as the
+        # census counts them; the first birthday comes twelve months later (the ageing of this month adds
+        # the year that brings -1 to 0)
+        age_months=np.int16(-1),
+        age_years=np.int8(-1),
+        birthday_phase=np.int8(state.month % 12),
     )
     flows.births += np.bincount(region, minlength=flows.births.size)
 
@@ -142,36 +174,36 @@ def _age(persons: PersonStore, month: int) -> None:
     since += 1
 
 
-def _retire(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
-    """Workers outside agriculture retire in the month they reach the statutory age; those still in the
-    labour force past it (farmers, and the re-employed counted on census day) leave at a yearly hazard."""
-    age_months = persons.age_months
-    statutory = {
-        int(ctx.params[k]) * 12
-        for k in (
-            "demography.retirement_age_men",
-            "demography.retirement_age_women_cadre",
-            "demography.retirement_age_women_worker",
-        )
-    }
-    at_age = np.zeros(persons.n, dtype=bool)
-    for months in statutory:
-        at_age |= age_months == months
-    reaching = np.flatnonzero(at_age)
-    exit_p = 1.0 - (1.0 - ctx.params["demography.late_exit_per_year"]) ** (1 / 12)
-    late = sample_slots(persons.n, exit_p, rng)
-    late = late[persons.age_years[late] >= 50]
-    candidates = np.concatenate([reaching, np.setdiff1d(late, reaching, assume_unique=True)])
-    status = persons.status[candidates]
-    in_labour_force = (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)
-    limit = retirement_age_years(persons.sex[candidates], persons.edu[candidates], ctx.params) * 12
-    months = age_months[candidates]
-    farmer = persons.sector[candidates] == SECTOR_INDEX["agriculture"]
-    is_late = np.zeros(candidates.size, dtype=bool)
-    is_late[reaching.size :] = True
-    is_late[: reaching.size] = np.isin(reaching, late, assume_unique=True)
-    stops = in_labour_force & (((months == limit) & ~farmer) | ((months >= limit) & is_late))
-    end_jobs(persons, candidates[stops], state, Status.RETIRED)
+def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
+    """Persons in the labour force past the peak of the census employment profile leave it at the yearly
+    hazard of their age and sex (`simulator.people.labour_profile.exit_hazard_table`), so that the
+    census-day profile stays in place.
+
+    Within an age and sex, a non-agricultural worker at or past the statutory retirement age is
+    `demography.exit_weight_past_statutory` times as likely to leave as the others (farmers and workers below
+    that age), the weights normalised each month over the age-sex cell so that the cell's exits keep the
+    profile's hazard: non-farm workers retire around the statutory age, farmers and re-employed retirees
+    leave gradually. Leavers at or past the statutory age retire; younger ones become inactive.
+    """
+    table = ctx.tables["labour_exit_monthly_by_cell"]
+    status = persons.status
+    in_force = np.flatnonzero((status == Status.EMPLOYED) | (status == Status.UNEMPLOYED))
+    age = persons.age_years[in_force]
+    in_force = in_force[age >= int(ctx.tables["labour_peak_age"].min())]
+    if in_force.size == 0:
+        return
+    cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
+    limit = retirement_age_years(persons.sex[in_force], persons.edu[in_force], ctx.params) * 12
+    past = persons.age_months[in_force] >= limit
+    nonfarm = persons.sector[in_force] != SECTOR_INDEX["agriculture"]
+    weight = np.where(past & nonfarm, ctx.params["demography.exit_weight_past_statutory"], 1.0)
+    mean = np.bincount(cell, weights=weight, minlength=table.size) / np.maximum(
+        np.bincount(cell, minlength=table.size), 1
+    )
+    chance = np.minimum(table[cell] * weight / np.maximum(mean[cell], 1e-12), 1.0)
+    leaving = rng.random(in_force.size) < chance
+    end_jobs(persons, in_force[leaving & past], state, Status.RETIRED)
+    end_jobs(persons, in_force[leaving & ~past], state, Status.INACTIVE)
 
 
 PROCESS = Process(
@@ -187,8 +219,11 @@ PROCESS = Process(
         "demography.mortality_doubling_years",
         "demography.mortality_infant_ratio",
         "demography.mortality_male_ratio",
+        "demography.mortality_multiplier",
+        "demography.fertility_multiplier",
         "demography.sex_ratio_at_birth",
-        "demography.late_exit_per_year",
+        "demography.exit_weight_past_statutory",
+        *employment_parameter_names(),
         "demography.retirement_age_men",
         "demography.retirement_age_women_cadre",
         "demography.retirement_age_women_worker",

@@ -127,13 +127,24 @@ def _progress(
         & (u < p["senior_to_jilin_he"] + p["senior_to_outside_he"])
     ]
     outside_leavers = done[seniors & ~inside]
+    # Jilin's universities: Jilin's own entrants up to their share of the places, and outside students in
+    # the proportion synthesis assumes for the students of census day, so each cohort has the same share
+    # from outside (`education.outside_origin_share_of_he_students`); Jilin entrants beyond their share of
+    # the places study in other provinces
     capacity = int(round(p["he_graduates_per_year"] / ctx.scale))
-    # the places Jilin's own leavers do not take go to outside senior-secondary leavers of this year first,
-    # then to outside persons aged 18-21 who left senior-secondary school earlier and are not studying
+    outside_share = p["outside_origin_share_of_he_students"]
+    jilin_places = int(round(capacity * (1.0 - outside_share)))
+    if to_jilin.size > jilin_places:
+        surplus = rng.permutation(to_jilin)[jilin_places:]
+        to_jilin = np.setdiff1d(to_jilin, surplus, assume_unique=True)
+        to_elsewhere = np.union1d(to_elsewhere, surplus)
+    # the outside places go to outside senior-secondary leavers of this year first, then to outside persons
+    # aged 18-21 who left senior-secondary school earlier and are not studying
     earlier = np.flatnonzero((persons.region >= N_UNITS) & (persons.edu == Edu.SENIOR))
     age, status = persons.age_years[earlier], persons.status[earlier]
     earlier = earlier[(age >= 18) & (age <= 21) & (status >= Status.EMPLOYED) & (status <= Status.INACTIVE)]
-    open_places = max(capacity - to_jilin.size, 0)
+    wanted = to_jilin.size * outside_share / max(1.0 - outside_share, 1e-9)
+    open_places = min(capacity - to_jilin.size, int(wanted) + int(rng.random() < wanted % 1))
     from_outside = rng.permutation(outside_leavers)[:open_places]
     from_outside = np.concatenate([from_outside, rng.permutation(earlier)[: open_places - from_outside.size]])
     entrants = np.concatenate([to_jilin, from_outside])
@@ -178,6 +189,7 @@ PROCESS = Process(
         "education.junior_to_senior",
         "education.senior_to_jilin_he",
         "education.senior_to_outside_he",
+        "education.outside_origin_share_of_he_students",
         "education.bachelor_to_master",
         "education.master_to_phd",
         *(f"education.he_capacity_share.{u}" for u in UNITS),

@@ -17,6 +17,7 @@ import numpy as np
 from simulator.arrays import bincount
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
+from simulator.people.labour_profile import YOUTH_MAX_AGE
 from simulator.people.store import EVENT_JOB_LOST, PersonStore, fresh_graduates
 from simulator.processes.base import Process
 from simulator.rng import sample, sample_slots
@@ -38,6 +39,58 @@ def step(
     _match_outside(persons, ctx, rng, unemployed_idx[~inside])
     rate = unemployed / np.maximum(employed + unemployed, 1)
     state.regions.unemployment_rate[:N_UNITS] = rate[:N_UNITS]
+    update_unemployment_by_group(persons, ctx, state)
+
+
+def _province_rates(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
+    """Unemployed and labour force inside Jilin by age group (16-24, 25+) and education (below college,
+    college or more), as (2, 2) arrays."""
+    status = persons.status
+    in_force = np.flatnonzero(
+        ((status == Status.EMPLOYED) | (status == Status.UNEMPLOYED)) & (persons.region < N_UNITS)
+    )
+    cell = (persons.age_years[in_force] > YOUTH_MAX_AGE).astype(np.int64) * 2 + (
+        persons.edu[in_force] >= Edu.COLLEGE
+    )
+    force = np.bincount(cell, minlength=4).reshape(2, 2).astype(float)
+    jobless = np.bincount(cell[status[in_force] == Status.UNEMPLOYED], minlength=4).reshape(2, 2).astype(float)
+    return jobless, force
+
+
+def census_youth_weights(persons: PersonStore) -> tuple[float, float]:
+    """Jilin's youth (16-24) unemployment rate over its average, and the youth share of the labour force."""
+    jobless, force = _province_rates(persons)
+    total = jobless.sum() / max(force.sum(), 1.0)
+    youth = jobless[0].sum() / max(force[0].sum(), 1.0)
+    return (youth / total if total > 0 else 1.0), float(force[0].sum() / max(force.sum(), 1.0))
+
+
+def update_unemployment_by_group(persons: PersonStore, ctx: Context, state: WorldState) -> None:
+    """The unemployment rates movers compare (`Regions.unemployment_by_age`, `Regions.edu_relative_risk`).
+
+    Units: the unit's rate times the province's rate of the age group over its average (unit cells are too
+    small to be measured on their own at coarse scales). Outside: the conditions of the month; without a
+    youth rate, the average times Jilin's census-day youth ratio; the adult rate then solves
+    average = youth share x youth rate + (1 - youth share) x adult rate.
+    """
+    regions = state.regions
+    jobless, force = _province_rates(persons)
+    total = jobless.sum() / max(force.sum(), 1.0)
+    by_age = jobless.sum(axis=1) / np.maximum(force.sum(axis=1), 1.0)
+    relative_age = by_age / total if total > 0 else np.ones(2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cells = jobless / np.maximum(force, 1.0)
+        regions.edu_relative_risk = np.where(by_age[:, None] > 0, cells / by_age[:, None], 1.0)
+    regions.unemployment_by_age[:N_UNITS] = regions.unemployment_rate[:N_UNITS, None] * relative_age[None, :]
+    month = min(state.month, ctx.tables["outside_unemployment_rate"].shape[0] - 1)
+    average = ctx.tables["outside_unemployment_rate"][month]
+    youth = ctx.tables["outside_youth_unemployment_rate"][month]
+    youth = np.where(np.isnan(youth), average * regions.youth_ratio, youth)
+    share = regions.youth_share
+    adult = np.clip((average - share * youth) / max(1.0 - share, 1e-9), 0.0, 1.0)
+    regions.unemployment_rate[N_UNITS:] = average
+    regions.unemployment_by_age[N_UNITS:, 0] = youth
+    regions.unemployment_by_age[N_UNITS:, 1] = adult
 
 
 def end_jobs(persons: PersonStore, idx: np.ndarray, state: WorldState, status: int) -> None:
@@ -59,9 +112,12 @@ def _adjust_targets(ctx: Context, state: WorldState) -> None:
 
 
 def _grow_wages(ctx: Context, state: WorldState) -> None:
+    """Jilin's wages grow at `labour.wage_growth_per_year`; outside wages follow the conditions."""
     growth = (1.0 + ctx.params["labour.wage_growth_per_year"]) ** (1.0 / 12.0)
-    state.regions.wage_level_yuan_month *= growth
+    state.regions.wage_level_yuan_month[:N_UNITS] *= growth
     state.firms.wage_level_yuan_month *= growth
+    path = ctx.tables["outside_wage_yuan_month"]
+    state.regions.wage_level_yuan_month[N_UNITS:] = path[min(state.month, path.shape[0] - 1)]
 
 
 def _separations(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
@@ -74,12 +130,18 @@ def _separations(persons: PersonStore, ctx: Context, state: WorldState, rng: np.
 def _participation(
     persons: PersonStore, ctx: Context, rng: np.random.Generator, unemployed: np.ndarray
 ) -> np.ndarray:
-    """Unemployed stop searching; inactive persons of working age start. Returns the unemployed after it."""
+    """Unemployed stop searching; inactive persons aged 16 to the peak age of the census employment profile
+    start. Returns the unemployed after it."""
     p = ctx.params
     quits = sample(unemployed, p["labour.quit_to_inactive_per_month"], rng)
     drawn = sample_slots(persons.n, p["labour.inactive_to_search_per_month"], rng)
     age = persons.age_years[drawn]
-    starts = drawn[(persons.status[drawn] == Status.INACTIVE) & (age >= 16) & (age < 60)]
+    # re-entry only before the peak of the census employment profile: past it, leaving is for good
+    peak = ctx.tables["labour_peak_age"][persons.sex[drawn]]
+    starts = drawn[(persons.status[drawn] == Status.INACTIVE) & (age >= 16) & (age < peak)]
+    # school leavers younger than 16 were inactive: they look for work from the month they turn 16
+    sixteen = np.flatnonzero((persons.age_months == 16 * 12) & (persons.status == Status.INACTIVE))
+    starts = np.union1d(starts, sixteen)
     persons.status[quits] = Status.INACTIVE
     persons.status[starts] = Status.UNEMPLOYED
     return np.concatenate([unemployed[persons.status[unemployed] == Status.UNEMPLOYED], starts])

@@ -5,12 +5,17 @@ age, on life events (graduation in the last year, its effect fading over
 `migration.graduation_decay_months`; a job lost this month) and on the time since the last move. Those
 who consider choose among all regions, their own included, by a random-utility (logit) rule:
 
-    U(d) = b_inc log(income at d) + b_emp log(1 - unemployment at d) + amenity(d)
-           + stay_bonus [d = here] + origin_tie [d = origin] - b_dist log(1 + km(here, d) / 100) [d != here]
+    U(d) = b_inc log(expected income at d) + b_emp log P(employed at d) + b_size log(population of d)
+           + amenity(d) + stay_bonus [d = here] + origin_tie [d = origin]
+           - b_dist log(1 + km(here, d) / 100) [d != here]
            - outsider_penalty [d in Jilin and the person's origin is outside]
 
-where income is the region's wage for the person's education plus the policy benefits the person would
-get there, annuitised over `migration.benefit_horizon_years`. Children and elderly follow adult movers.
+where expected income is the region's wage for the person's education times the probability of being
+employed there for the person's age group and education (youth unemployment is several times the
+average), plus the policy benefits the person would get there, annuitised over
+`migration.benefit_horizon_years`. Mobility shocks of the scenario's conditions multiply the hazard of
+residents of the units they hit and the weight of those units as destinations. Children and elderly
+follow adult movers.
 Every move goes through `relocate`, which keeps the flow accounts.
 """
 
@@ -18,10 +23,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.codes import Status
-from simulator.geography import N_REGIONS, N_UNITS, OUTSIDE
+from simulator.codes import Edu, Status
+from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
+from simulator.people.labour_profile import YOUTH_MAX_AGE
 from simulator.people.store import EVENT_JOB_LOST, PersonStore, fresh_graduates
 from simulator.processes.base import Indicator, Process
 from simulator.processes.labour_market import end_jobs
@@ -29,10 +35,20 @@ from simulator.world.context import EDU_WAGE_PREMIUM, Context
 from simulator.world.flows import MOVE_FLOWS, MonthFlows
 from simulator.world.state import WorldState
 
-HAZARD_BANDS = (16, 20, 25, 30, 40, 50, 65, 200)
-#: Regions with an amenity constant (the other units have none: 0).
-AMENITY_REGIONS = ("changchun", "yanbian", "changbaishan", *OUTSIDE)
-HAZARD_NAMES = ("age_16_19", "age_20_24", "age_25_29", "age_30_39", "age_40_49", "age_50_64", "age_65_plus")
+HAZARD_BANDS = (16, 20, 25, 30, 35, 45, 55, 65, 75, 200)
+#: Regions with an amenity constant: every unit and outside region.
+AMENITY_REGIONS = REGIONS
+HAZARD_NAMES = (
+    "age_16_19",
+    "age_20_24",
+    "age_25_29",
+    "age_30_34",
+    "age_35_44",
+    "age_45_54",
+    "age_55_64",
+    "age_65_74",
+    "age_75_plus",
+)
 
 
 def relocate(
@@ -47,7 +63,7 @@ def relocate(
     source = persons.region[idx].copy()
     moved = source != destination
     idx, destination, source = idx[moved], destination[moved], source[moved]
-    flows.add_moves(source, destination)
+    flows.add_moves(source, destination, persons.sex[idx], persons.age_years[idx])
     persons.region[idx] = destination
     persons.months_since_move[idx] = 0
     end_jobs(persons, idx[persons.status[idx] == Status.EMPLOYED], state, Status.UNEMPLOYED)
@@ -55,12 +71,17 @@ def relocate(
 
 
 def hazard_table(params: Parameters, data: CalibrationData) -> dict[str, np.ndarray]:
-    """Monthly consideration hazard by single age 0..127 (0 below 16), as the table "migration_hazard"."""
+    """Monthly consideration hazard by single age 0..127 (0 below 16), as the table "migration_hazard"; and
+    the log population (millions) of every region on census day, "log_population_millions" (units:
+    calibration/units_2020.csv; outside: the regions' census populations, outside_population_2020.csv)."""
     ages = np.arange(128)
     band = np.digitize(ages, HAZARD_BANDS) - 1
-    rates = np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES])
+    rates = (
+        np.array([params[f"migration.hazard.{n}"] for n in HAZARD_NAMES]) * params["migration.hazard_multiplier"]
+    )
     hazard = np.where(ages >= 16, rates[np.clip(band, 0, len(rates) - 1)], 0.0).astype(np.float32)
-    return {"migration_hazard": hazard}
+    population = np.concatenate([data.unit_population, data.outside_population])
+    return {"migration_hazard": hazard, "log_population_millions": np.log(population / 1e6)}
 
 
 def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarray:
@@ -91,31 +112,63 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
     hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
     months = persons.months_since_move[maybe].astype(np.float32)
     hazard *= 1.0 + recent_move * np.exp(-months / np.float32(p["migration.recent_move_decay_months"]))
+    hazard *= mobility_multiplier(ctx, state)[persons.region[maybe]].astype(np.float32)
     status = persons.status[maybe]
     able = (status != Status.DEAD) & (status != Status.STUDENT)
     return maybe[(maybe_draws < hazard) & able]
 
 
+def mobility_multiplier(ctx: Context, state: WorldState) -> np.ndarray:
+    """Multiplier of moves from and to each region in the current month (the conditions' mobility shocks)."""
+    table = ctx.tables["mobility_multiplier"]
+    out = np.ones(N_REGIONS)
+    out[:N_UNITS] = table[min(state.month, table.shape[0] - 1)]
+    return out
+
+
+def employment_probability(persons: PersonStore, idx: np.ndarray, state: WorldState) -> np.ndarray:
+    """Probability of being employed in every region (columns) for persons `idx` (rows): one minus the
+    region's unemployment rate of the person's age group (16-24 or 25+) times the province's relative rate of
+    the person's education group within that age group, kept within [0.05, 1]."""
+    regions = state.regions
+    group = (persons.age_years[idx] > YOUTH_MAX_AGE).astype(np.int64)
+    tertiary = (persons.edu[idx] >= Edu.COLLEGE).astype(np.int64)
+    risk = regions.edu_relative_risk[group, tertiary]
+    rate = regions.unemployment_by_age[:, group].T * risk[:, None]
+    return np.clip(1.0 - rate, 0.05, 1.0)
+
+
 def utilities(persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState) -> np.ndarray:
     """Systematic utility of every region (columns) for persons `idx` (rows).
 
-    log(wage_d * premium_i + benefit_id / H) = log(wage_d) + log(premium_i) + log1p(benefit_id / (H wage_d
-    premium_i)); log(premium_i) is the same for every alternative of a person and is left out (it cannot
-    change a logit choice), and the benefit term is computed only when some lever offers a benefit.
+    Expected income at d is wage_d x premium_i x P_id (P: probability of employment for the person's age and
+    education group at d) plus the benefits annuitised over H years; its log is log(wage_d) + log(P_id) +
+    log1p(benefit_id / (H wage_d premium_i P_id)) + log(premium_i), and log(premium_i) is the same for every
+    alternative of a person, so it is left out (it cannot change a logit choice). The benefit term is
+    computed only when some lever offers a benefit.
     """
     p = ctx.params
     here = persons.region[idx].astype(np.int64)
     origin = persons.origin[idx].astype(np.int64)
     regions = state.regions
     wage = regions.wage_level_yuan_month
-    employment = np.log(np.clip(1.0 - regions.unemployment_rate, 0.01, 1.0))
-    region_term = p["migration.beta_income"] * np.log(wage) + p["migration.beta_employment"] * employment
-    u = np.repeat((region_term + regions.amenity).astype(np.float32)[None, :], idx.size, axis=0)
+    employment = employment_probability(persons, idx, state)
+    log_employment = np.log(employment)
+    region_term = (
+        p["migration.beta_income"] * np.log(wage)
+        + p["migration.beta_size"] * ctx.tables["log_population_millions"]
+        + regions.amenity
+    )
+    u = region_term[None, :] + (p["migration.beta_income"] + p["migration.beta_employment"]) * log_employment
+    u = u.astype(np.float32)
     benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
     if not np.isscalar(benefit):
         annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
-        u += p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :]))
+        u += p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :] * employment))
     rows = np.arange(idx.size)
+    shock = np.log(np.maximum(mobility_multiplier(ctx, state), 1e-12)).astype(np.float32)
+    u += shock[None, :]
+    u[rows, here] -= shock[here]
     u -= p["migration.beta_distance"] * ctx.log_distance[here]
     u[rows, here] += p["migration.stay_bonus"]
     u[rows, origin] += p["migration.origin_tie"]
@@ -253,6 +306,7 @@ PROCESS = Process(
     ),
     parameters=(
         *(f"migration.hazard.{n}" for n in HAZARD_NAMES),
+        "migration.hazard_multiplier",
         "migration.graduation_multiplier",
         "migration.graduation_decay_months",
         "migration.job_loss_multiplier",
@@ -260,6 +314,7 @@ PROCESS = Process(
         "migration.recent_move_decay_months",
         "migration.beta_income",
         "migration.beta_employment",
+        "migration.beta_size",
         "migration.stay_bonus",
         "migration.origin_tie",
         "migration.beta_distance",

@@ -4,8 +4,9 @@ Human capital grows with work and decays out of work. Employed workers in Jilin 
 vocational training at a yearly rate; policy levers add subsidised training places. Training raises human
 capital; a skilled worker who takes a course passes its high-skill certification with a fixed chance, and a
 worker with no tier passes a skill test (becoming a skilled worker) with another. Besides, skilled workers
-are certified at a yearly rate that rises with human capital, and workers with secondary or college
-education and no tier become skilled workers at a yearly rate.
+are certified at a yearly rate that rises with human capital, workers with secondary or college education
+and no tier become skilled workers at a yearly rate, and experienced employees with college education or
+more and no tier obtain a professional-technical title at a yearly rate.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from simulator.rng import sample_slots
 from simulator.world.context import Context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState
+
+#: Youngest age of a promotion to a professional-technical title (a few years of experience after a degree).
+PROMOTION_MIN_AGE = 25
 
 
 def monthly(rate_per_year: float) -> float:
@@ -39,8 +43,11 @@ def step(
     # firm-funded training: employees of Jilin firms (employer >= 0) at a yearly rate (drawn by thinning)
     drawn = sample_slots(persons.n, monthly(p["training_rate_per_year"]), rng)
     trained = drawn[persons.employer[drawn] >= 0]
-    courses = np.concatenate([trained, state.policy.subsidised_trainees(persons, ctx, state, flows)])
+    subsidised = state.policy.subsidised_trainees(persons, ctx, state, flows)
+    courses = np.concatenate([trained, subsidised])
     flows.training += np.bincount(persons.region[courses], minlength=flows.training.size)  # person-times
+    # plan-attributable courses: those the levers fund (the plan's programmes), not firms' own training
+    flows.training_subsidised += np.bincount(persons.region[subsidised], minlength=flows.training.size)
     trained = np.unique(courses)  # a person on two courses in a month gains as from one
     h[trained] += np.float32(p["training_gain"])
 
@@ -68,12 +75,19 @@ def step(
     eligible &= persons.sector[drawn] != SECTOR_INDEX["agriculture"]
     persons.tier[drawn[eligible]] = Tier.SKILLED
 
+    # professional-technical titles: experienced employees of Jilin firms with college education or more
+    # and no tier are promoted at a yearly rate (title evaluation, 职称评审), besides new graduates' entry
+    drawn = sample_slots(persons.n, monthly(p["professional_promotion_per_year"]), rng)
+    drawn = drawn[(persons.employer[drawn] >= 0) & (persons.tier[drawn] == Tier.NONE)]
+    promoted = drawn[(persons.edu[drawn] >= Edu.COLLEGE) & (persons.age_years[drawn] >= PROMOTION_MIN_AGE)]
+    persons.tier[promoted] = Tier.PROFESSIONAL
+
 
 PROCESS = Process(
     name="skills",
     stream=3,
     step=step,
-    flows=("training", "certified_high_skill"),
+    flows=("training", "training_subsidised", "certified_high_skill"),
     indicators=(
         Indicator(
             "training_person_times",
@@ -81,8 +95,18 @@ PROCESS = Process(
             "flow",
             True,
             False,
-            "vocational training courses taken (a person on two courses counts twice)",
+            "vocational training courses taken, every course (firm-funded and subsidised; a person on two "
+            "courses counts twice)",
             value=counter("training"),
+        ),
+        Indicator(
+            "training_person_times_subsidised",
+            "person-times",
+            "flow",
+            True,
+            False,
+            "courses funded by the scenario's levers (the plan's programmes); firm-funded courses not included",
+            value=counter("training_subsidised"),
         ),
         Indicator("certified_high_skill", "persons", "flow", True, False, "skilled workers certified high-skill"),
     ),
@@ -97,5 +121,6 @@ PROCESS = Process(
         "skills.skilled_after_training",
         "skills.certification_hc_elasticity",
         "skills.professional_entry_bachelor",
+        "skills.professional_promotion_per_year",
     ),
 )

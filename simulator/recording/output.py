@@ -82,8 +82,8 @@ def resolve_out(path: str | Path) -> Path:
     return Path(os.path.abspath(os.path.expanduser(text)))
 
 
-def is_run_folder(path: Path) -> bool:
-    """Whether `path` is a folder written by `talentsim run` (its manifest says so)."""
+def is_run_folder(path: Path, kind: str = RUN_KIND) -> bool:
+    """Whether `path` is a folder written by `talentsim run` (or by the command whose manifest `kind` is given)."""
     manifest = path / "manifest.json"
     try:
         content = json.loads(manifest.read_text(encoding="utf-8"))
@@ -91,11 +91,15 @@ def is_run_folder(path: Path) -> bool:
         return False
     if not isinstance(content, dict):
         return False
+    if kind != RUN_KIND:
+        return content.get("kind") == kind
     # earlier versions wrote no `kind`; their manifests have these keys
     return content.get("kind") == RUN_KIND or {"package_version", "data_file_hashes", "scenario"} <= set(content)
 
 
-def foreign_content(destination: Path, allowed: frozenset[str], what: str = "run") -> str | None:
+def foreign_content(
+    destination: Path, allowed: frozenset[str], what: str = "run", kind: str = RUN_KIND
+) -> str | None:
     """Why `destination` may not be replaced (None if it may: absent, or a talentsim folder of its own files)."""
     shown = str(destination)
     try:
@@ -105,7 +109,7 @@ def foreign_content(destination: Path, allowed: frozenset[str], what: str = "run
             return None
         if not destination.is_dir():
             return f"--out {shown}: exists and is not a folder; talentsim will not replace it"
-        if not is_run_folder(destination):
+        if not is_run_folder(destination, kind):
             return (
                 f"--out {shown}: exists and is not a talentsim {what} folder (no talentsim manifest.json); "
                 "name a new folder"
@@ -158,7 +162,9 @@ def _make_parents(parent: Path) -> list[Path]:
     return missing  # innermost first
 
 
-def claim_output(destination: str | Path, allowed: frozenset[str] = RUN_FILES, what: str = "run") -> OutputClaim:
+def claim_output(
+    destination: str | Path, allowed: frozenset[str] = RUN_FILES, what: str = "run", kind: str = RUN_KIND
+) -> OutputClaim:
     """Check that `destination` may receive a run's files and lock it against concurrent runs.
 
     Raises:
@@ -170,7 +176,7 @@ def claim_output(destination: str | Path, allowed: frozenset[str] = RUN_FILES, w
     cwd = Path.cwd().resolve()
     if destination == cwd or destination in cwd.parents:
         raise OutputError(f"--out {shown}: is the current folder or contains it; name a new folder")
-    problem = foreign_content(destination, allowed, what)
+    problem = foreign_content(destination, allowed, what, kind)
     if problem:
         raise OutputError(problem)
     parent = destination.parent

@@ -18,7 +18,7 @@ from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.people.store import PersonStore
 from simulator.processes import flow_indicators
 from simulator.processes.base import Indicator
-from simulator.world.flows import MonthFlows
+from simulator.world.flows import AGE_FLOWS, AGE_GROUP_LOWS, N_AGE_GROUPS, MonthFlows, age_sex_cells
 from simulator.world.state import WorldState
 
 STOCK_INDICATORS: tuple[Indicator, ...] = (
@@ -106,6 +106,15 @@ STOCK_INDICATORS: tuple[Indicator, ...] = (
         "2021-2025); not a monthly flow; province only",
     ),
     Indicator(
+        "training_person_times_subsidised_to_date",
+        "person-times",
+        "total",
+        True,
+        False,
+        "running total of training_person_times_subsidised (plan-attributable courses) from 2021-01 to the "
+        "end of this month: what counts towards the plan's 1,050,000; province only",
+    ),
+    Indicator(
         "target_attainment_high_skill_talent",
         "share",
         "rate",
@@ -127,7 +136,8 @@ STOCK_INDICATORS: tuple[Indicator, ...] = (
         "rate",
         False,
         False,
-        "training_person_times_to_date / the plan's 2021-2025 target (1,050,000); province only",
+        "training_person_times_subsidised_to_date / the plan's 2021-2025 target (1,050,000): only courses the "
+        "plan's programmes fund count; province only",
     ),
 )
 #: Every indicator: the stocks and rates recorded here, then the flows the processes declare.
@@ -152,8 +162,13 @@ class Recorder:
         self.scale = scale
         self.plan_targets = plan_targets or {}
         self.training_since_2021 = 0.0
+        self.subsidised_training_since_2021 = 0.0
         self.values = np.full((months, len(INDICATORS), len(OUTPUT_REGIONS)), np.nan)
         self.extra: dict[tuple[int, str, str], float] = {}  # (month, region, indicator) -> value (levers)
+        # the age profile: persons by month x (region, sex, age group), unscaled (-1: month not recorded)
+        cells = N_REGIONS * 2 * N_AGE_GROUPS
+        self.age_population = np.full((months, cells), -1, dtype=np.int64)
+        self.age_flows = {name: np.full((months, cells), -1, dtype=np.int64) for name in AGE_FLOWS}
 
     def _put(self, month: int, name: str, by_region: np.ndarray, province: float) -> None:
         row = self.values[month, INDICATOR_INDEX[name]]
@@ -197,6 +212,9 @@ class Recorder:
             total = bottom[inside].sum()
             self._put(month, name, ratio, top[inside].sum() / total if total > 0 else np.nan)
 
+        living = persons.status != Status.DEAD
+        cells = age_sex_cells(persons.region[living], persons.sex[living], persons.age_years[living])
+        self.age_population[month] = bincount(cells, self.age_population.shape[1])
         put_count("population", population, outside=True)
         put_count("working_age_population", working_age, outside=True)
         put_count("employed", employed)
@@ -251,12 +269,21 @@ class Recorder:
         inside = slice(0, N_UNITS)
         if month >= PLAN_START_MONTH:
             self.training_since_2021 += float(flows.training[inside].sum()) * s
-        self._put(month, "training_person_times_to_date", np.full(N_REGIONS, np.nan), self.training_since_2021)
+            self.subsidised_training_since_2021 += float(flows.training_subsidised[inside].sum()) * s
+        nowhere = np.full(N_REGIONS, np.nan)
+        self._put(month, "training_person_times_to_date", nowhere, self.training_since_2021)
+        self._put(month, "training_person_times_subsidised_to_date", nowhere, self.subsidised_training_since_2021)
         self._attainment(
-            month, "target_attainment_training", "training_person_times_to_date", "training_person_times", 1.0
+            month,
+            "target_attainment_training",
+            "training_person_times_subsidised_to_date",
+            "training_person_times",
+            1.0,
         )
         for lever, yuan in flows.spending_yuan.items():
             self.extra[(month, "province", f"policy_spending_yuan.{lever}")] = yuan
+        for name in AGE_FLOWS:
+            self.age_flows[name][month] = flows.by_age[name]
 
     def _attainment(self, month: int, name: str, source: str, target_key: str, target_unit: float) -> None:
         """Province value of `source` over the plan's target (converted by `target_unit`)."""
@@ -284,6 +311,52 @@ class Recorder:
                 columns=["date", "region", "indicator", "value"],
             )
             frame = pd.concat([frame, extra], ignore_index=True)
+        frame.insert(0, "scale", self.scale)
+        frame.insert(0, "seed", seed)
+        frame.insert(0, "replicate", replicate)
+        frame.insert(0, "scenario", scenario)
+        return frame
+
+    def age_profile_frame(self, scenario: str, replicate: int, seed: int) -> pd.DataFrame:
+        """The age profile as a tidy table: scenario, replicate, seed, scale, date, region, sex, age_low,
+        age_high, indicator, value.
+
+        Indicators: `population` (a stock, first day of the month), `deaths`, `in_migrants_interprovincial`
+        and `out_migrants_interprovincial` (flows in the month; a unit's arrivals from and departures to
+        other provinces). Regions: the province (the sum of the units), the units and the outside regions
+        (tracked persons). Age groups are the census' (0, 1-4, 5-9, ..., 95-99, 100+; age_high empty for the
+        last). Counts are multiplied by the scale.
+        """
+        tables = {"population": self.age_population, **self.age_flows}
+        recorded = np.flatnonzero((self.age_population >= 0).all(axis=1))
+        highs = [*(low - 1 for low in AGE_GROUP_LOWS[1:]), np.nan]
+        frames = []
+        for name, table in tables.items():
+            done = recorded[(table[recorded] >= 0).all(axis=1)]
+            cube = table[done].reshape(done.size, N_REGIONS, 2, N_AGE_GROUPS).astype(float) * self.scale
+            province = cube[:, :N_UNITS].sum(axis=1, keepdims=True)
+            cube = np.concatenate([province, cube], axis=1)
+            m, r, x, g = np.meshgrid(
+                np.arange(done.size),
+                np.arange(len(OUTPUT_REGIONS)),
+                np.arange(2),
+                np.arange(N_AGE_GROUPS),
+                indexing="ij",
+            )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "date": np.array([month_to_date(int(k)) for k in done], dtype=object)[m.ravel()],
+                        "region": np.array(OUTPUT_REGIONS)[r.ravel()],
+                        "sex": np.array(["male", "female"])[x.ravel()],
+                        "age_low": np.array(AGE_GROUP_LOWS)[g.ravel()],
+                        "age_high": np.array(highs)[g.ravel()],
+                        "indicator": name,
+                        "value": cube.ravel(),
+                    }
+                )
+            )
+        frame = pd.concat(frames, ignore_index=True)
         frame.insert(0, "scale", self.scale)
         frame.insert(0, "seed", seed)
         frame.insert(0, "replicate", replicate)

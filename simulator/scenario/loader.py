@@ -74,6 +74,7 @@ class Scenario:
         run: run defaults: scale, seed, end (the schema's defaults where the files are silent).
         parameters: parameter overrides, flat name -> value.
         levers: the validated levers (`schema.Levers`; `levers.all()` gives the enabled ones).
+        conditions: the exogenous conditions (`schema.Conditions`; empty: census-day conditions).
         raw: the file's own TOML, as parsed.
         chain: the files the scenario was built from, itself first, then what it extends.
     """
@@ -84,6 +85,7 @@ class Scenario:
     run: dict[str, Any] = field(default_factory=lambda: schema.RunSettings().model_dump())
     parameters: dict[str, float] = field(default_factory=dict)
     levers: schema.Levers = field(default_factory=schema.Levers)
+    conditions: schema.Conditions = field(default_factory=schema.Conditions)
     raw: dict[str, Any] = field(default_factory=dict)
     chain: list[str] = field(default_factory=list)
 
@@ -97,6 +99,7 @@ class Scenario:
             "run": dict(self.run),
             "parameters": dict(self.parameters),
             "levers": self.levers.model_dump(mode="json"),
+            "conditions": self.conditions.model_dump(mode="json"),
         }
 
 
@@ -406,6 +409,7 @@ def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Sce
         run=model.run.model_dump(),
         parameters=dict(model.parameters),
         levers=model.levers,
+        conditions=model.conditions,
         raw=own,
         chain=chain,
     )

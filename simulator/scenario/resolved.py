@@ -66,6 +66,7 @@ def load_resolved(path: str | Path, parameters: Parameters | None = None) -> Sce
         run=model.run.model_dump(),
         parameters=dict(model.parameters),
         levers=model.levers,
+        conditions=model.conditions,
         raw=table,
         chain=[str(path)],
     )

@@ -25,7 +25,7 @@ from pydantic.fields import FieldInfo
 
 from simulator.codes import SECTORS
 from simulator.dates import date_to_month
-from simulator.geography import UNITS, UnknownRegion, region_code
+from simulator.geography import OUTSIDE, UNITS, UnknownRegion, region_code
 
 #: Defaults of a run, and the range of the scale, shared by the command, the model and scenario files.
 DEFAULT_SCALE = 100
@@ -62,6 +62,7 @@ def _distinct(units: Any) -> Any:
 
 #: Eligible units: a list naming each unit once, or "all".
 UnitList = Annotated[list[Unit] | Literal["all"], AfterValidator(_distinct)]
+OutsideRegion = Literal[(*OUTSIDE, "all")]  # type: ignore[valid-type]
 Sector = Literal[SECTORS]  # type: ignore[valid-type]
 
 
@@ -401,6 +402,85 @@ class Levers(Strict):
         return self
 
 
+class OutsideConditions(Strict):
+    """Conditions of a region outside Jilin in one calendar year (exogenous: observed or assumed, never
+    fitted). A value holds from January of `year` until a later row of the same region sets it again; after
+    the last row, wages grow from its value at `labour.wage_growth_per_year` and unemployment stays. Before
+    the first row, the census-day conditions hold (wage of 2020 growing at that rate,
+    `labour.outside_unemployment_rate`). `region = "all"` sets every outside region; a row for one region
+    overrides it for that year.
+    """
+
+    year: int = setting(unit="year", ge=2020, le=2100, meaning="calendar year the values apply to")
+    region: OutsideRegion = setting(unit="", meaning="outside region, or all of them")
+    wage_yuan_year: float | None = setting(
+        None,
+        unit="yuan/year",
+        ge=1000,
+        le=10_000_000,
+        meaning="average wage (urban non-private units) of the region in that year",
+    )
+    unemployment_rate: float | None = setting(
+        None, unit="share", ge=0, le=0.5, meaning="average (surveyed urban) unemployment rate in that year"
+    )
+    youth_unemployment_rate: float | None = setting(
+        None,
+        unit="share",
+        ge=0,
+        le=0.9,
+        meaning="unemployment rate of persons aged 16-24 in that year (default: the average times the "
+        "census-day ratio of youth to average unemployment in Jilin)",
+    )
+
+
+class MobilityShock(Strict):
+    """A period in which moves from and to some units are suppressed (such as the 2022 lockdowns): the
+    monthly hazard of considering a move of their residents, and the weight of those units as destinations,
+    are multiplied by `multiplier`."""
+
+    name: str = setting(unit="", meaning="the shock's name, unique in the scenario", pattern=r"^[a-z0-9_]{1,48}$")
+    start: Month = setting(unit="YYYY-MM", meaning="first month of the shock")
+    end: Month | None = setting(None, unit="YYYY-MM", meaning="last month of the shock (default: start)")
+    units: list[Unit] = setting(unit="", meaning="units under the shock", min_length=1)
+    multiplier: float = setting(
+        unit="ratio", ge=0, le=1, meaning="multiplier of moves in those months (0: no moves; 1: no shock)"
+    )
+
+    @field_validator("start", "end")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        return None if value is None else _check_month(value)
+
+    @model_validator(mode="after")
+    def _order(self) -> MobilityShock:
+        if self.end is not None and date_to_month(self.end) < date_to_month(self.start):
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Conditions(Strict):
+    """Exogenous conditions: what happens outside the model (outside wages and unemployment, mobility
+    shocks), as yearly or monthly series. Scenario inputs only, never fitting targets; the baseline keeps
+    census-day conditions."""
+
+    outside: list[OutsideConditions] = setting(
+        default_factory=list, meaning="yearly wages and unemployment of the regions outside Jilin"
+    )
+    mobility_shock: list[MobilityShock] = setting(default_factory=list, meaning="periods of suppressed moves")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Conditions:
+        seen: set[tuple[int, str]] = set()
+        for row in self.outside:
+            if (row.year, row.region) in seen:
+                raise ValueError(f"outside conditions of {row.region} in {row.year} are given twice")
+            seen.add((row.year, row.region))
+        names = [shock.name for shock in self.mobility_shock]
+        if len(names) != len(set(names)):
+            raise ValueError("two mobility shocks have the same name")
+        return self
+
+
 class ScenarioFile(Strict):
     """A scenario file."""
 
@@ -414,6 +494,7 @@ class ScenarioFile(Strict):
         default_factory=dict, meaning="overrides of calibration/parameters.csv by name"
     )
     levers: Levers = setting(default_factory=Levers, meaning="policy levers")
+    conditions: Conditions = setting(default_factory=Conditions, meaning="exogenous conditions outside the model")
 
 
 # --- helpers: finding a setting by its key path (for error messages) and the generated reference ---

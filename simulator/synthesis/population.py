@@ -21,6 +21,7 @@ unit totals are exact at every scale.
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import brentq
 
 from simulator.codes import (
     N_SECTORS,
@@ -35,6 +36,16 @@ from simulator.codes import (
 from simulator.geography import N_UNITS, OUTSIDE
 from simulator.inputs.calibration import AgeTable, CalibrationData
 from simulator.inputs.parameters import Parameters
+from simulator.people.labour_profile import (
+    EMPLOYMENT_BAND_LOWS,
+    EMPLOYMENT_BAND_NAMES,
+    employment_band,
+    employment_parameter_names,
+    employment_rates,
+    unemployment_band,
+    unemployment_parameter_names,
+    unemployment_relative,
+)
 from simulator.people.retirement import retirement_age_years
 from simulator.people.store import PersonStore
 from simulator.synthesis.numerics import AGES, MAX_AGE, controlled_round, round_to_total, weighted_choice_exact
@@ -72,6 +83,7 @@ def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.ra
     # --- education, school enrolment, labour status, sectors, tiers, human capital ---
     _assign_education(store, edu_table, params, rng)
     _assign_students(store, data, params, scale, rng)
+    _place_students_at_universities(store, params, rng)
     _assign_labour(store, targets, params, scale, rng)
     _assign_sectors(store, targets, params, scale, rng)
     _assign_tiers(store, targets, params, scale, rng)
@@ -239,6 +251,52 @@ def _assign_students(
     store.status[(age >= 6) & (age <= 14) & (status != Status.STUDENT)] = Status.CHILD
 
 
+def _place_students_at_universities(store: PersonStore, params: Parameters, rng: np.random.Generator) -> None:
+    """Put the higher-education students of census day in the units of their universities, as the census
+    counts them and as each year's intake is placed (`education.he_capacity_share.*`), without changing any
+    unit's population or age-sex table: a student in a unit with more students than its share changes
+    places with a non-student of the same age and sex living in a unit with fewer. Jilin-born students keep
+    their home unit as origin; the non-students who change places are locals of their new unit.
+    """
+    from simulator.geography import UNITS
+
+    inside = store.region < N_UNITS
+    students = np.flatnonzero(inside & (store.status == Status.STUDENT) & (store.enrolled >= Edu.COLLEGE))
+    if students.size == 0:
+        return
+    shares = np.array([params[f"education.he_capacity_share.{u}"] for u in UNITS], dtype=float)
+    target = round_to_total(shares / shares.sum() * students.size, students.size, rng)
+    current = np.bincount(store.region[students], minlength=N_UNITS)
+    movers = np.concatenate(
+        [
+            rng.choice(students[store.region[students] == u], size=int(current[u] - target[u]), replace=False)
+            for u in range(N_UNITS)
+            if current[u] > target[u]
+        ]
+    )
+    gaps = np.maximum(target - current, 0)
+    destination = rng.permutation(np.repeat(np.arange(N_UNITS), gaps))[: movers.size]
+    age, sex = store.age_years.astype(np.int64), store.sex.astype(np.int64)
+    partners_pool = np.flatnonzero(inside & (store.status != Status.STUDENT))
+    key = lambda idx, unit: (unit.astype(np.int64) * 256 + age[idx]) * 2 + sex[idx]  # noqa: E731
+    wanted = key(movers, destination)
+    pool_key = key(partners_pool, store.region[partners_pool])
+    order = np.argsort(pool_key, kind="stable")
+    pool_sorted, pool_key_sorted = partners_pool[order], pool_key[order]
+    for k in np.unique(wanted):
+        who = np.flatnonzero(wanted == k)
+        lo, hi = np.searchsorted(pool_key_sorted, [k, k + 1])
+        take = min(who.size, hi - lo)
+        if take == 0:
+            continue
+        partners = rng.choice(pool_sorted[lo:hi], size=take, replace=False)
+        students_moving = movers[who[:take]]
+        home = store.region[students_moving].copy()
+        store.region[students_moving] = store.region[partners]
+        store.region[partners] = home
+        store.origin[partners] = home
+
+
 def _previous_level(level: int) -> int:
     return {
         Edu.PRIMARY: Edu.NONE,
@@ -251,47 +309,97 @@ def _previous_level(level: int) -> int:
     }[Edu(level)]
 
 
-EMPLOYMENT_BANDS = [16, 20, 25, 50, 55, 60, 65, 70, 200]
-EMPLOYMENT_BAND_NAMES = ["16_19", "20_24", "25_49", "50_54", "55_59", "60_64", "65_69", "70_plus"]
+def _labour_cells(store: PersonStore, free: np.ndarray) -> np.ndarray:
+    """Cell of each person for the labour profile: inside/outside x sex x employment band (-1: none)."""
+    band = employment_band(store.age_years.astype(np.int16))
+    n_bands = len(EMPLOYMENT_BAND_NAMES)
+    outside = (store.region >= N_UNITS).astype(np.int64)
+    cell = (outside * 2 + store.sex.astype(np.int64)) * n_bands + band
+    return np.where(free & (band >= 0), cell, -1)
 
 
-def _employment_weights(age: np.ndarray, sex: np.ndarray, params: Parameters) -> np.ndarray:
-    """Relative propensity to be employed on census day by age band and sex (assumption)."""
-    bands, names = EMPLOYMENT_BANDS, EMPLOYMENT_BAND_NAMES
-    band = np.digitize(age, bands) - 1
-    weight = np.zeros(age.size)
-    for b, name in enumerate(names):
-        for s, label in ((0, "men"), (1, "women")):
-            weight[(band == b) & (sex == s)] = params[f"synthesis.employment_rate.{label}_{name}"]
-    return weight
+def _common_factor(rates: np.ndarray, counts: np.ndarray, wanted: float, cap: float = 0.98) -> float:
+    """The factor k with sum(min(k rates, cap) counts) = wanted (the cap binds only in full cells)."""
+    if wanted <= 0 or counts.sum() == 0:
+        return 0.0
+    if (np.minimum(rates * 1e6, cap) * counts).sum() < wanted:
+        raise ValueError("the census employment exceeds what the capped profile allows")
+    return float(brentq(lambda k: (np.minimum(k * rates, cap) * counts).sum() - wanted, 0.0, 1e6, xtol=1e-12))
 
 
 def _assign_labour(
     store: PersonStore, targets: CensusTargets, params: Parameters, scale: int, rng: np.random.Generator
-) -> None:
-    """Employed (exact census count inside), unemployed (at the assumed rate), retired, inactive."""
-    age, sex = store.age_years.astype(np.int16), store.sex
-    free = (store.status != Status.STUDENT) & (age >= 16)
-    weight = _employment_weights(age, sex, params) * free
-    inside = store.region < N_UNITS
-    employed = weighted_choice_exact(np.where(inside, weight, 0.0), int(round(targets.employed / scale)), rng)
-    store.status[employed] = Status.EMPLOYED
-    # outside: the same propensities, as Bernoulli draws
-    outside = np.flatnonzero(~inside & free)
-    share = targets.employed / np.where(inside, weight, 0.0).sum()
-    works = rng.random(outside.size) < np.minimum(weight[outside] * share, 0.97)
-    store.status[outside[works]] = Status.EMPLOYED
+) -> dict[str, float]:
+    """Employed, unemployed, retired and inactive persons from the age-sex labour profile.
 
-    retire_at = retirement_age_years(sex, store.edu, params)
+    Employment: the assumed rate of each sex and five-year band (among persons not in school) times ONE
+    common factor, solved so that the persons inside Jilin number the census' employed; each cell's
+    expected count is rounded (exact total) and its members drawn uniformly. The same rates apply outside,
+    as independent draws. Unemployment: the relative rate of each band times one factor, solved so that
+    the unemployed make `labour.unemployment_rate_census` of the labour force inside (the same rates
+    outside), drawn among the non-employed of each cell. The rest is retired at or past the statutory
+    age, else inactive. Returns the two common factors.
+    """
+    age = store.age_years.astype(np.int16)
+    free = (store.status != Status.STUDENT) & (age >= 16)
+    cell = _labour_cells(store, free)
+    n_bands = len(EMPLOYMENT_BAND_NAMES)
+    n_cells = 4 * n_bands
+    counts = np.bincount(cell[cell >= 0], minlength=n_cells).astype(float)
+    rates = np.tile(employment_rates(params).T.ravel(), 2)  # (outside, sex, band) order
+    inside_cells = np.arange(n_cells) < 2 * n_bands
+    wanted = targets.employed / scale
+    k_emp = _common_factor(rates[inside_cells], counts[inside_cells], wanted)
+    share = np.minimum(k_emp * rates, 0.98)
+    expected = share * counts
+    employed_count = np.zeros(n_cells, dtype=np.int64)
+    employed_count[inside_cells] = round_to_total(expected[inside_cells], int(round(wanted)), rng)
+    employed_count[~inside_cells] = rng.binomial(counts[~inside_cells].astype(np.int64), share[~inside_cells])
+    order = np.argsort(cell, kind="stable")
+    order = order[cell[order] >= 0]
+    bounds = np.searchsorted(cell[order], np.arange(n_cells + 1))
+    for c in np.flatnonzero(employed_count):
+        members = order[bounds[c] : bounds[c + 1]]
+        store.status[rng.choice(members, size=min(employed_count[c], members.size), replace=False)] = (
+            Status.EMPLOYED
+        )
+
+    # unemployment: the relative profile by band times one factor, so the inside rate is the census rate
+    relative = unemployment_relative(params)
+    band_low = np.array(EMPLOYMENT_BAND_LOWS)
+    cell_band = np.tile(np.arange(n_bands), 4)
+    u_band = unemployment_band(band_low[cell_band])
+    rel = relative[np.clip(u_band, 0, relative.size - 1)]
+    employed_cell = employed_count.astype(float)
     rate = params["labour.unemployment_rate_census"]
-    seekers = free & (store.status == Status.INACTIVE) & (age < retire_at)
-    for region_mask in (inside, ~inside):
-        employed_here = int(np.count_nonzero(region_mask & (store.status == Status.EMPLOYED)))
-        wanted = int(round(employed_here * rate / (1 - rate)))
-        w = np.where(region_mask & seekers, 1.0 / np.maximum(age - 14.0, 1.0), 0.0)
-        store.status[weighted_choice_exact(w, wanted, rng)] = Status.UNEMPLOYED
+    inside_e = employed_cell[inside_cells].sum()
+
+    def inside_rate(k: float) -> float:
+        u = np.minimum(k * rel, 0.9)
+        unemployed = (employed_cell * u / (1 - u))[inside_cells].sum()
+        return unemployed / (unemployed + inside_e) - rate
+
+    k_unemp = float(brentq(inside_rate, 0.0, 0.9 / max(rel.max(), 1e-9))) if rel.max() > 0 else 0.0
+    u = np.minimum(k_unemp * rel, 0.9)
+    expected_u = employed_cell * u / (1 - u)
+    available = counts - employed_count
+    expected_u = np.minimum(expected_u, available)
+    unemployed_count = np.zeros(n_cells, dtype=np.int64)
+    unemployed_count[inside_cells] = round_to_total(
+        expected_u[inside_cells], int(round(expected_u[inside_cells].sum())), rng
+    )
+    unemployed_count[~inside_cells] = rng.poisson(expected_u[~inside_cells])
+    unemployed_count = np.minimum(unemployed_count, available.astype(np.int64))
+    for c in np.flatnonzero(unemployed_count):
+        members = order[bounds[c] : bounds[c + 1]]
+        members = members[store.status[members] == Status.INACTIVE]
+        store.status[rng.choice(members, size=min(unemployed_count[c], members.size), replace=False)] = (
+            Status.UNEMPLOYED
+        )
+    retire_at = retirement_age_years(store.sex, store.edu, params)
     retired = (store.status == Status.INACTIVE) & (age >= retire_at)
     store.status[retired] = Status.RETIRED
+    return {"employment_factor": k_emp, "unemployment_factor": k_unemp}
 
 
 def _assign_sectors(
@@ -384,7 +492,8 @@ PARAMETERS: tuple[str, ...] = (
     "synthesis.pool_max_age_years",
     *(f"synthesis.diaspora_share.{r}" for r in OUTSIDE),
     *(f"synthesis.pool_share.{r}" for r in OUTSIDE),
-    *(f"synthesis.employment_rate.{sex}_{band}" for sex in ("men", "women") for band in EMPLOYMENT_BAND_NAMES),
+    *employment_parameter_names(),
+    *unemployment_parameter_names(),
     "synthesis.primary_share_of_employed",
     *(f"synthesis.sector_share.{SECTORS[i]}" for i in range(N_SECTORS) if SECTOR_CLASS[i] in (2, 3)),
     "synthesis.high_skill_share_of_skilled",

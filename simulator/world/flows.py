@@ -15,6 +15,19 @@ from simulator.geography import N_REGIONS, N_UNITS
 
 #: The counters of moves between regions (kept by `add_moves`).
 MOVE_FLOWS = ("in_within", "out_within", "in_inter", "out_inter")
+#: Lower ages of the age groups of the age profile: 0, 1-4, 5-9, ..., 95-99, 100+ (the census' groups).
+AGE_GROUP_LOWS = (0, 1, *range(5, 101, 5))
+N_AGE_GROUPS = len(AGE_GROUP_LOWS)
+#: Age group of each single age 0..127 (ages past 100 in the open group).
+AGE_GROUP_OF_AGE = (np.searchsorted(np.array(AGE_GROUP_LOWS), np.arange(128), side="right") - 1).astype(np.int64)
+#: Flows recorded by region, sex and age group (the age profile): deaths and moves across the border.
+AGE_FLOWS = ("deaths", "in_migrants_interprovincial", "out_migrants_interprovincial")
+
+
+def age_sex_cells(region: np.ndarray, sex: np.ndarray, age_years: np.ndarray) -> np.ndarray:
+    """Cell of the age profile of each person: (region x 2 + sex) x N_AGE_GROUPS + age group."""
+    group = AGE_GROUP_OF_AGE[age_years.astype(np.int64)]
+    return (region.astype(np.int64) * 2 + sex) * N_AGE_GROUPS + group
 
 
 class MonthFlows:
@@ -23,6 +36,15 @@ class MonthFlows:
     def __init__(self, names: Iterable[str]) -> None:
         self.counts: dict[str, np.ndarray] = {name: np.zeros(N_REGIONS, dtype=np.int64) for name in names}
         self.spending_yuan: dict[str, float] = {}  # lever -> yuan (already real persons)
+        #: the age profile's flows: name -> persons by (region, sex, age group), flattened
+        self.by_age: dict[str, np.ndarray] = {
+            name: np.zeros(N_REGIONS * 2 * N_AGE_GROUPS, dtype=np.int64) for name in AGE_FLOWS
+        }
+
+    def add_by_age(self, name: str, region: np.ndarray, sex: np.ndarray, age_years: np.ndarray) -> None:
+        """Count persons in the age-profile flow `name` by their region, sex and age."""
+        cells = age_sex_cells(region, sex, age_years)
+        self.by_age[name] += np.bincount(cells, minlength=self.by_age[name].size)
 
     def __getattr__(self, name: str) -> np.ndarray:
         counts = self.__dict__.get("counts")
@@ -37,11 +59,22 @@ class MonthFlows:
             return
         super().__setattr__(name, value)
 
-    def add_moves(self, source: np.ndarray, destination: np.ndarray) -> None:
-        """Count moves of persons from `source` to `destination` regions (arrays of region codes)."""
+    def add_moves(
+        self,
+        source: np.ndarray,
+        destination: np.ndarray,
+        sex: np.ndarray | None = None,
+        age_years: np.ndarray | None = None,
+    ) -> None:
+        """Count moves of persons from `source` to `destination` regions (arrays of region codes); with the
+        movers' `sex` and `age_years`, moves across the provincial border enter the age profile too."""
         moved = source != destination
         source, destination = source[moved], destination[moved]
         crossing = (source < N_UNITS) != (destination < N_UNITS)
+        if sex is not None and age_years is not None:
+            sex, age_years = sex[moved][crossing], age_years[moved][crossing]
+            self.add_by_age("out_migrants_interprovincial", source[crossing], sex, age_years)
+            self.add_by_age("in_migrants_interprovincial", destination[crossing], sex, age_years)
         for mask, incoming, outgoing in (
             (crossing, self.in_inter, self.out_inter),
             (~crossing, self.in_within, self.out_within),

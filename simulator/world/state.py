@@ -66,11 +66,29 @@ class Firms:
 
 @dataclass
 class Regions:
-    """Conditions of every region (REGIONS order): wage level, amenity, unemployment."""
+    """Conditions of every region (REGIONS order).
+
+    Attributes:
+        wage_level_yuan_month: average monthly wage.
+        amenity: amenity constant of the migration utility.
+        unemployment_rate: unemployed / labour force (units: the labour market's; outside: the conditions').
+        unemployment_by_age: (regions, 2) the rate at ages 16-24 and 25+ (units: the unit's rate times the
+            province's relative rate of the age group; outside: the conditions').
+        edu_relative_risk: (2 age groups, 2 education groups: below college, college or more) the province's
+            unemployment rate of the group over its age group's rate (movers apply it everywhere).
+        youth_ratio: Jilin's census-day unemployment rate at 16-24 over its average (the outside youth rate
+            when the conditions give none is the average times this).
+        youth_share: Jilin's census-day share of the labour force aged 16-24 (splits an outside average into
+            youth and adult rates).
+    """
 
     wage_level_yuan_month: np.ndarray
     amenity: np.ndarray
     unemployment_rate: np.ndarray
+    unemployment_by_age: np.ndarray = field(default_factory=lambda: np.zeros((N_REGIONS, 2)))
+    edu_relative_risk: np.ndarray = field(default_factory=lambda: np.ones((2, 2)))
+    youth_ratio: float = 1.0
+    youth_share: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("wage_level_yuan_month", "amenity", "unemployment_rate"):
