@@ -122,6 +122,7 @@ def header_of(model: Any, spec: Any) -> dict[str, Any]:
         "end": spec.end,
         "parameters": dict(sorted(spec.parameters.items())),
         "levers": _lever_table(spec.scenario.levers),
+        "conditions": _conditions(spec),
         "data_file_hashes": model.data.file_hashes,
         "code_version": code_version(),
     }
@@ -216,6 +217,12 @@ def read_file(path: str | Path) -> bytes:
         raise StateError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
+def _conditions(spec: Any) -> Any:
+    """The scenario's exogenous conditions, JSON-able (None for a scenario without them)."""
+    conditions = getattr(spec.scenario, "conditions", None)
+    return conditions.model_dump(mode="json") if conditions is not None else None
+
+
 def _lever_table(levers: Any) -> list[dict[str, Any]]:
     """The enabled levers as (kind, settings), JSON-able and comparable."""
     out = []
@@ -235,6 +242,11 @@ def check_fits(header: dict[str, Any], spec: Any, source: str) -> None:
         raise StateError(
             f"{source}: saved by a run with other parameter values than {spec.scenario.name!r} "
             f"({header.get('parameters')} against {dict(sorted(spec.parameters.items()))})"
+        )
+    if header.get("conditions") != _conditions(spec):
+        raise StateError(
+            f"{source}: saved by scenario {header.get('scenario')!r}, whose exogenous conditions differ from "
+            f"{spec.scenario.name!r}'s"
         )
     month = date_to_month(header["month"])
     saved = {json.dumps(x, sort_keys=True) for x in header.get("levers", [])}

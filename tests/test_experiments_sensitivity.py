@@ -54,7 +54,7 @@ def test_a_morris_screening_of_eight_parameters_runs_end_to_end(morris_store, tm
     # migration's income weight moves the population; the certification rate cannot (it draws from its own stream)
     ranked = table.set_index("parameter")["mu_star"]
     assert ranked["migration.beta_income"] > 0 and ranked["skills.certification_per_year"] == 0
-    talent = sensitivity_store(morris_store, "high_skill_talent", "province", 2021)
+    talent = sensitivity_store(morris_store, "certified_high_skill", "province", 2021)
     assert talent.set_index("parameter").loc["skills.certification_per_year", "mu_star"] > 0
 
 

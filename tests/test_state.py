@@ -19,6 +19,8 @@ from simulator.scenario import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = load_scenario(ROOT / "scenarios" / "baseline.toml")
 ENACTED = load_scenario(ROOT / "scenarios" / "enacted.toml")
+TRAINING = load_scenario(ROOT / "scenarios" / "training.toml")
+SUBSIDY = load_scenario(ROOT / "scenarios" / "graduate_subsidy.toml")
 RUN = ["--scale", "3000", "--seed", "5", "--end", "2021-10", "--quiet"]
 
 
@@ -45,13 +47,10 @@ def test_a_run_saved_and_continued_equals_the_uninterrupted_run(tmp_path, capsys
 
 
 def test_a_state_of_the_baseline_continues_as_a_scenario_whose_levers_start_later():
-    # the graduate subsidy scenario differs from the baseline from 2021-07 on (same conditions): a state
-    # saved in 2021-01 serves both
+    # the training scenario differs from the baseline from 2021-01 on: a state saved then serves both
     spec = spec_for(BASELINE, scale=3000, seed=8, end="2021-09")
     blob = state_at(spec, 2)  # 2021-01
-    other = spec_for(
-        load_scenario(ROOT / "scenarios" / "graduate_subsidy.toml"), scale=3000, seed=8, end="2021-09"
-    )
+    other = spec_for(TRAINING, scale=3000, seed=8, end="2021-09")
     branched, manifest = run_spec(other, start_blob=blob)
     alone, _ = run_spec(other)
     pd.testing.assert_frame_equal(alone, branched)
@@ -62,9 +61,11 @@ def test_a_state_of_the_baseline_continues_as_a_scenario_whose_levers_start_late
 
 def test_a_state_does_not_continue_a_scenario_whose_levers_differ_before_its_month():
     spec = spec_for(BASELINE, scale=3000, seed=8, end="2021-09")
-    blob = state_at(spec, 7)  # 2021-06: enacted's training began in 2021-01
-    with pytest.raises(state.StateError, match="vocational_training_2021.*differs"):
-        run_spec(spec_for(ENACTED, scale=3000, seed=8, end="2021-09"), start_blob=blob)
+    blob = state_at(spec, 9)  # 2021-08: the graduate subsidy began in 2021-07
+    with pytest.raises(state.StateError, match="province_graduate_subsidy.*from 2021-07.*differs"):
+        run_spec(spec_for(SUBSIDY, scale=3000, seed=8, end="2021-09"), start_blob=blob)
+    with pytest.raises(state.StateError, match="exogenous conditions differ"):  # enacted has conditions
+        run_spec(spec_for(ENACTED, scale=3000, seed=8, end="2021-09"), start_blob=state_at(spec, 1))
     with pytest.raises(state.StateError, match="seed 8, this run has seed 9"):
         run_spec(spec.with_(seed=9), start_blob=blob)
     with pytest.raises(state.StateError, match="other parameter values"):

@@ -248,11 +248,12 @@ def scenario_content(scenario: Scenario) -> dict[str, Any]:
         "name": scenario.name,
         "parameters": dict(sorted(scenario.parameters.items())),
         "levers": scenario.levers.model_dump(mode="json"),
+        "conditions": scenario.conditions.model_dump(mode="json"),
     }
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of a scenario's content (name, parameters, levers)."""
+    """SHA-256 of a scenario's content (name, parameters, levers, exogenous conditions)."""
     return _sha256(scenario_content(scenario))
 
 
