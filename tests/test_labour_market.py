@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import step_alone
 
 from simulator.codes import Status
@@ -68,5 +69,5 @@ def test_targets_move_towards_the_actual_workforce(small_model):
     firms.target_employment[0] = firms.employment[0] + 100.0
     labour_market._adjust_targets(model.context, model.state)
     rate = model.params["labour.target_adjustment_per_month"]
-    assert firms.target_employment[0] == firms.employment[0] + 100.0 * (1 - rate)
+    assert firms.target_employment[0] == pytest.approx(firms.employment[0] + 100.0 * (1 - rate), rel=1e-12)
     assert model.firms[0].target_employment == firms.target_employment[0]  # the Mesa agent is a view
