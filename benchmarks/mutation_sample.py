@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--suite", choices=sorted(SUITES), required=True)
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--mutmut", default=str(Path(sys.executable).parent / "mutmut"))
+    parser.add_argument("--mutmut", default=str(Path(sys.executable).absolute().parent / "mutmut"))
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="talentsim-mutation-"))
     try:
