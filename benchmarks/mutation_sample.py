@@ -105,7 +105,8 @@ def main() -> None:
         killed_states = {"killed", "timeout"}
         by_module: dict[str, Counter] = {}
         for name in sample:
-            module = name.split(".")[2]
+            part = name.split(".")[2]
+            module = "__init__" if part.startswith("x_") else part
             state = status.get(name, "missing")
             by_module.setdefault(module, Counter())[state] += 1
         total = Counter()
