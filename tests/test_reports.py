@@ -115,6 +115,16 @@ def test_store_report_shows_bands_targets_and_comparison(store_report):
     assert "yuan per unit of outcome" in store_report or _EN["costs_none"] in store_report
     assert "experiment hash" in store_report and "abc123" in store_report
     assert "hash-graduate_subsidy" in store_report
+    costs = store_report.split(_EN["th_cost_per_unit"])[-1].split("</table>")[0]
+    assert "<td>graduates_retained</td>" not in costs  # outcomes named in words, not indicator codes
+
+
+def test_store_report_gives_calibration_hashes_with_their_origin(store_report):
+    """The test store records no calibration hashes and a code version that is not this one: the report shows
+    today's files and says they may differ."""
+    provenance = store_report.split('<section id="provenance">')[1].split("</section>")[0]
+    assert "units_2020.csv" in provenance and "parameters.csv" in provenance
+    assert "0.1.0+gtest" in provenance and "may not be the files the runs used" in provenance
 
 
 def test_report_is_self_contained(store_report):
@@ -170,7 +180,19 @@ def test_targets_come_from_the_calibration_file():
     rows = table[table["instrument"] == "plan_targets_2025"].set_index("item")["value"]
     assert targets["high_skill_talent"].value == rows["high_skill_talent"]
     assert targets["high_skill_share_pct"].value == pytest.approx(rows["high_skill_share_pct"] / 100)
-    assert targets["training_person_times"].indicator == "training_person_times_to_date"
+    assert targets["training_person_times"].indicator == "training_person_times_subsidised_to_date"
+
+
+def test_training_attainment_is_the_models_own(runs):
+    """The report counts towards the training target what the model's target_attainment_training counts (the
+    plan's programmes, not firms' own courses): none in a scenario without training levers."""
+    frame, _ = next(r for r in runs if r[1]["scenario"]["name"] == "graduate_subsidy")
+    frame = frame.assign(sample=-1)
+    target = next(t for t in load_targets() if t.item == "training_person_times")
+    table = summaries.target_table(frame, [target], END)
+    model = frame[(frame["indicator"] == "target_attainment_training") & (frame["date"] == END)]
+    model = model[model["region"] == "province"]["value"].mean()
+    assert np.isfinite(model) and table.loc[0, "attainment"] == pytest.approx(model)
 
 
 def _frame(values: list[float], indicator: str = "high_skill_talent", date: str = "2025-12") -> pd.DataFrame:

@@ -323,6 +323,7 @@ def small_multiples(
         ax.set_title(unit_labels[unit], fontsize=8.5, y=1.01)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
         if percent_change:
             ax.axhline(0, color="0.4", lw=0.6)
         else:
@@ -357,6 +358,11 @@ def attainment(
             )
             ax.errorbar(100 * rows["attainment"], positions, xerr=err, fmt="none", ecolor="0.2", lw=0.9)
         ax.axvline(100, color="0.2", ls="--", lw=1)
+        reach = float(np.nanmax(100 * rows[["attainment", "attainment_hi"]].to_numpy(float), initial=100.0))
+        ax.set_xlim(0, max(115.0, 1.2 * reach))  # room right of the target line for the labels
+        for position, value in zip(positions, 100 * rows["attainment"], strict=True):
+            if np.isfinite(value):
+                ax.text(value + 2, position - 0.32, f"{value:.0f} %", fontsize=7.5, va="bottom")
         ax.set_title(labels[item], fontsize=9, y=1.01)
         ax.set_xlabel(xlabel)
     first = np.atleast_1d(axes)[0]
