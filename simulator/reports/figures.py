@@ -107,8 +107,10 @@ def _wrap_cjk(label: str, width: int) -> str:
 
 def month_number(dates: pd.Series) -> np.ndarray:
     """YYYY-MM strings as decimal years (2021-07 -> 2021.5)."""
-    text = dates.astype(str)
-    return text.str[:4].astype(int).to_numpy() + (text.str[5:7].astype(int).to_numpy() - 1) / 12.0
+    text = dates.astype(str).to_numpy()
+    unique, position = np.unique(text, return_inverse=True)  # a few dozen months among many rows
+    years = np.array([int(d[:4]) + (int(d[5:7]) - 1) / 12.0 for d in unique])
+    return years[position]
 
 
 def series(
