@@ -297,6 +297,9 @@ def test_choice_table_shows_what_the_utilities_weigh(classroom):
     assert len(shares) == len(REGIONS) and shares == sorted(shares, reverse=True)  # most likely first
     assert sum(shares) == pytest.approx(100, abs=0.1)
     assert "(here" in html and "stay bonus" in html
+    few = choice_table_html(graduate, unit_names(), shown=1)
+    assert few.count("<tr>") == 2 + ("(here" not in few.split("</tr>")[1])  # header, the likeliest, and staying
+    assert "(here" in few
 
 
 def test_grid_layout_gives_the_persons_tab_the_whole_width_and_charts_do_not_overlap():

@@ -273,7 +273,10 @@ def choice_table_html(agent: Graduate, names: dict[str, str], shown: int = 8) ->
     inputs = agent.choice_inputs()
     here, origin = REGIONS.index(agent.region), REGIONS.index(agent.origin)
     rows = []
-    for r in np.argsort(-probability)[:shown]:
+    order = list(np.argsort(-probability)[:shown])
+    if here not in order:  # staying is always one of the rows
+        order.append(here)
+    for r in order:
         notes = [n for n, hit in (("here: stay bonus", r == here), ("origin: tie", r == origin)) if hit]
         rows.append(
             f"<tr><td>{names[REGIONS[r]]}{' (' + ', '.join(notes) + ')' if notes else ''}</td>"
