@@ -363,8 +363,11 @@ def attainment(
         reach = float(np.nanmax(100 * rows[["attainment", "attainment_hi"]].to_numpy(float), initial=100.0))
         ax.set_xlim(0, max(115.0, 1.2 * reach))  # room right of the target line for the labels
         for position, value in zip(positions, 100 * rows["attainment"], strict=True):
-            if np.isfinite(value):
-                ax.text(value + 2, position - 0.32, f"{value:.0f} %", fontsize=7.5, va="bottom")
+            if not np.isfinite(value):
+                continue
+            inside = value >= 30  # white inside the bar's end, else dark beside it
+            ax.text(value - 2 if inside else value + 2, position, f"{value:.0f} %", fontsize=7.5, va="center",
+                    ha="right" if inside else "left", color="white" if inside else "0.15", zorder=4)  # fmt: skip
         ax.set_title(labels[item], fontsize=9, y=1.01)
         ax.set_xlabel(xlabel)
     first = np.atleast_1d(axes)[0]

@@ -186,7 +186,12 @@ def glance(data: ReportInput, lang: str) -> str:
     )
     spend = summaries.spending_by_year(frame).groupby("scenario")["yuan"].sum()
     headers = [text(lang, "th_scenario"), text(lang, "population") + f" {last}", text(lang, "glance_change")]
-    headers += [text(lang, k) for k in ("high_skill_talent", "high_skill_share", "glance_retained")]
+    goal = {t.indicator: t.value for t in load_targets()}
+    headers += [
+        text(lang, "high_skill_talent") + text(lang, "glance_target", value=_fmt(goal["high_skill_talent"])),
+        text(lang, "high_skill_share") + text(lang, "glance_target", value=_fmt(goal["high_skill_share"], True)),
+        text(lang, "glance_retained"),
+    ]
     headers += [text(lang, "glance_migration", start=first, end=last), text(lang, "glance_spending")]
     rows = []
     for name in data.scenarios:
