@@ -247,3 +247,21 @@ def test_not_a_store_or_run_is_a_report_error(tmp_path):
     (tmp_path / "indicators").mkdir()
     with pytest.raises(ReportError, match="JSON object"):
         load_input(tmp_path)
+
+
+def test_a_short_run_has_month_ticks_and_a_long_one_year_ticks():
+    from matplotlib.figure import Figure
+
+    from simulator.reports.figures import month_number, month_ticks
+
+    for dates, expected in (
+        (["2020-11", "2020-12", "2021-01", "2021-02", "2021-03"], {"2020-11", "2021-01", "2021-03"}),
+        ([f"{y}-{m:02d}" for y in range(2021, 2026) for m in range(1, 13)], {"2022", "2024"}),
+    ):
+        ax = Figure().add_subplot()
+        frame = pd.Series(dates)
+        ax.plot(month_number(frame), np.arange(len(dates)))
+        month_ticks(ax, frame)
+        ax.figure.canvas.draw()
+        shown = {t.get_text() for t in ax.get_xticklabels()}
+        assert expected <= shown, shown
