@@ -51,6 +51,11 @@ def timed(command: list[str]) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes) as `uptime` shows them: others share this machine."""
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicates", type=int, default=25)
@@ -68,7 +73,7 @@ def main() -> None:
     total = len(runs)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"bench_batch: {len(SCENARIOS)} scenarios x {args.replicates} replicates = {total} runs at scale "
-          f"{args.scale}, 2020-11 to {args.end}; {cores} cores; load {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"{args.scale}, 2020-11 to {args.end}; {cores} cores; {load()}; nice {os.nice(0)}")  # fmt: skip
 
     import_seconds, _ = timed([sys.executable, "-c", "import simulator.run, simulator.model"])
 
@@ -84,12 +89,15 @@ def main() -> None:
                 f"  sequential: {i + 1}/{total} runs, {time.perf_counter() - sequential_started:.0f} s", flush=True
             )
     sequential = time.perf_counter() - sequential_started
+    print(f"  sequential done: {load()}", flush=True)
 
     workers = ["--workers", str(args.workers)] if args.workers else []
     batch_seconds, batch_out = timed([BIN / "talentsim", "batch", str(branched), "--out", str(folder / "b1"),
                                       "--quiet", *workers])  # fmt: skip
+    print(f"  batch (branching on) done: {load()}", flush=True)
     plain_seconds, _ = timed([BIN / "talentsim", "batch", str(unbranched), "--out", str(folder / "b2"),
                               "--quiet", *workers])  # fmt: skip
+    print(f"  batch (branching off) done: {load()}", flush=True)
 
     init = sum(m["timings_seconds"]["initialisation"] for m in manifests) / total
     inside = sum(m["timings_seconds"]["total"] for m in manifests) / total
