@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,18 @@ def timed(command: list[str]) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes and their waited-for descendants (the
+    batch's worker processes included): the work done, whatever share of the cores others left us."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes) as `uptime` shows them: others share this machine."""
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicates", type=int, default=25)
@@ -68,11 +81,11 @@ def main() -> None:
     total = len(runs)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"bench_batch: {len(SCENARIOS)} scenarios x {args.replicates} replicates = {total} runs at scale "
-          f"{args.scale}, 2020-11 to {args.end}; {cores} cores; load {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"{args.scale}, 2020-11 to {args.end}; {cores} cores; {load()}; nice {os.nice(0)}")  # fmt: skip
 
     import_seconds, _ = timed([sys.executable, "-c", "import simulator.run, simulator.model"])
 
-    sequential_started = time.perf_counter()
+    sequential_started, cpu_started = time.perf_counter(), children_cpu()
     manifests = []
     for i, spec in enumerate(runs):
         out = folder / "sequential" / f"{spec.scenario.name}-{spec.replicate}"
@@ -83,13 +96,19 @@ def main() -> None:
             print(
                 f"  sequential: {i + 1}/{total} runs, {time.perf_counter() - sequential_started:.0f} s", flush=True
             )
-    sequential = time.perf_counter() - sequential_started
+    sequential, sequential_cpu = time.perf_counter() - sequential_started, children_cpu() - cpu_started
+    print(f"  sequential done: {load()}", flush=True)
 
     workers = ["--workers", str(args.workers)] if args.workers else []
+    cpu_started = children_cpu()
     batch_seconds, batch_out = timed([BIN / "talentsim", "batch", str(branched), "--out", str(folder / "b1"),
                                       "--quiet", *workers])  # fmt: skip
+    batch_cpu, cpu_started = children_cpu() - cpu_started, children_cpu()
+    print(f"  batch (branching on) done: {load()}", flush=True)
     plain_seconds, _ = timed([BIN / "talentsim", "batch", str(unbranched), "--out", str(folder / "b2"),
                               "--quiet", *workers])  # fmt: skip
+    plain_cpu = children_cpu() - cpu_started
+    print(f"  batch (branching off) done: {load()}", flush=True)
 
     init = sum(m["timings_seconds"]["initialisation"] for m in manifests) / total
     inside = sum(m["timings_seconds"]["total"] for m in manifests) / total
@@ -114,6 +133,11 @@ def main() -> None:
     )
     saved = plain_seconds - batch_seconds
     print(f"branching saved {saved:.1f} s ({saved / plain_seconds:.0%})")
+    print(
+        f"CPU seconds (user + system, all processes): sequential {sequential_cpu:.0f}, batch with branching "
+        f"{batch_cpu:.0f} ({sequential_cpu / batch_cpu:.2f}x less), without {plain_cpu:.0f} "
+        f"({sequential_cpu / plain_cpu:.2f}x less); branching saved {plain_cpu - batch_cpu:.0f} CPU s"
+    )
 
     keys = ["scenario", "replicate", "date", "region", "indicator"]
     stored = pd.read_parquet(folder / "b1" / "indicators").drop(columns="sample")

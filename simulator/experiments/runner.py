@@ -133,6 +133,9 @@ def connect(workers: int | None, scheduler: str | None, processes: bool = True) 
             threads_per_worker=1,
             processes=processes,
             dashboard_address=None,
+            # the scheduler serves its health and metrics pages even without a dashboard, by default on
+            # port 8787, warning over several lines when another cluster holds it: any free loopback port
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             memory_limit=0,
             silence_logs=logging.CRITICAL,
         )

@@ -293,8 +293,12 @@ def _read(path: Path) -> tuple[bytes, dict[str, Any]]:
     return data, table
 
 
-def _flatten_parameters(table: dict[str, Any]) -> dict[str, Any]:
-    """`[samples.parameters]` with dotted keys written unquoted (nested tables) flattened to one level."""
+def _flatten_parameters(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """`[samples.parameters]` with dotted keys written unquoted (nested tables) flattened to one level.
+
+    Raises:
+        ExperimentError: a setting is given twice, quoted and unquoted (`"a.b"` and `a.b`).
+    """
     samples = table.get("samples")
     if not isinstance(samples, dict) or not isinstance(samples.get("parameters"), dict):
         return table
@@ -304,6 +308,13 @@ def _flatten_parameters(table: dict[str, Any]) -> dict[str, Any]:
         for key, value in node.items():
             if isinstance(value, dict):
                 walk(value, f"{prefix}{key}.")
+            elif prefix + key in flat:
+                raise ExperimentError(
+                    path,
+                    f"samples.parameters.{prefix}{key}",
+                    f"expected each setting once (got it twice, quoted and as dotted keys: {flat[prefix + key]!r} "
+                    f"and {value!r})",
+                )
             else:
                 flat[prefix + key] = value
 
@@ -394,7 +405,7 @@ def load_experiment(path: str | Path, parameters: Parameters | None = None) -> E
     parameters = parameters or load_parameters()
     data, table = _read(path)
     try:
-        model = ExperimentFile.model_validate(_flatten_parameters(table), strict=True)
+        model = ExperimentFile.model_validate(_flatten_parameters(table, path), strict=True)
     except ValidationError as exc:
         raise _validation_error(exc, path) from None
     scenarios: list[Scenario] = []
