@@ -226,19 +226,19 @@ def format_tables(differences: pd.DataFrame, costs: pd.DataFrame) -> str:
             label = f"{variant} - {part['baseline'].iloc[0]}" + (f", sample {sample}" if sample >= 0 else "")
             n = int(part["n"].max())
             lines.append(f"{label}: province, {year} (n = {n} paired replicates)")
-            lines.append(f"  {'indicator':32s}{'baseline':>16s}{'difference':>16s}{'90% interval':>30s}")
+            lines.append(f"  {'indicator':32s}{'baseline':>16s} {'difference':>16s} {'90% interval':>30s}")
             for name, fmt in SHOWN:
                 if name not in part.index:
                     continue
                 r = part.loc[name]
                 interval = f"[{_fmt(fmt, r['lo90'])}, {_fmt(fmt, r['hi90'])}]"
                 level, diff = _fmt(fmt, r["baseline_mean"]), _fmt(fmt, r["mean_diff"])
-                lines.append(f"  {name:32s}{level:>16s}{diff:>16s}{interval:>30s}")
+                lines.append(f"  {name:32s}{level:>16s} {diff:>16s} {interval:>30s}")
             c = costs[(costs["variant"] == variant) & (costs["sample"] == sample) & (costs["year"] == year)]
             for _, r in c.iterrows():
                 per = _fmt("{:,.0f}", r["yuan_per_unit_mean"])
                 interval = f"[{_fmt('{:,.0f}', r['lo90'])}, {_fmt('{:,.0f}', r['hi90'])}]"
-                lines.append(f"  yuan per extra {r['outcome']:17s}{per:>16s}{'':>16s}{interval:>30s}")
+                lines.append(f"  yuan per extra {r['outcome']:17s}{per:>16s} {'':>16s} {interval:>30s}")
             lines.append("")
         if len(samples) > MAX_SAMPLES_SHOWN:
             lines.append(f"  ... and {len(samples) - MAX_SAMPLES_SHOWN} more samples in the written table")
