@@ -18,7 +18,7 @@ from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.people.store import PersonStore
 from simulator.processes import flow_indicators
 from simulator.processes.base import Indicator
-from simulator.world.flows import AGE_FLOWS, AGE_GROUP_LOWS, N_AGE_GROUPS, MonthFlows, age_sex_cells
+from simulator.world.flows import AGE_FLOWS, AGE_GROUP_LOWS, N_AGE_GROUPS, MonthFlows, age_sex_cells_all
 from simulator.world.state import WorldState
 
 STOCK_INDICATORS: tuple[Indicator, ...] = (
@@ -212,9 +212,10 @@ class Recorder:
             total = bottom[inside].sum()
             self._put(month, name, ratio, top[inside].sum() / total if total > 0 else np.nan)
 
-        living = persons.status != Status.DEAD
-        cells = age_sex_cells(persons.region[living], persons.sex[living], persons.age_years[living])
-        self.age_population[month] = bincount(cells, self.age_population.shape[1])
+        n_cells = self.age_population.shape[1]
+        cells = age_sex_cells_all(persons.region, persons.sex, persons.age_years)
+        cells[persons.status == Status.DEAD] = n_cells  # the dead in a bin of their own, left out
+        self.age_population[month] = bincount(cells, n_cells + 1)[:n_cells]
         put_count("population", population, outside=True)
         put_count("working_age_population", working_age, outside=True)
         put_count("employed", employed)
