@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.arrays import CHUNK
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
@@ -114,11 +115,18 @@ def step(
 
 
 def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
-    """One uniform draw per person slot against the monthly death probability of the slot's age and sex."""
-    cell = persons.age_years.view(np.uint8) * np.uint8(2)  # ages stay below 128, so cells below 256
-    cell += persons.sex.view(np.uint8)
-    q = ctx.tables["mortality_monthly_by_cell"][cell]
-    idx = np.flatnonzero(state.draws.uniforms("deaths", persons.n) < q)
+    """One uniform draw per person slot against the monthly death probability of the slot's age and sex
+    (in chunks of slots, so that the temporaries stay in cache)."""
+    table = ctx.tables["mortality_monthly_by_cell"]
+    draws = state.draws.uniforms("deaths", persons.n)
+    ages, sexes = persons.age_years.view(np.uint8), persons.sex.view(np.uint8)
+    found = []
+    for start in range(0, persons.n, CHUNK):
+        part = slice(start, start + CHUNK)
+        cell = ages[part] * np.uint8(2)  # ages stay below 128, so cells below 256
+        cell += sexes[part]
+        found.append(np.flatnonzero(draws[part] < table[cell]) + start)
+    idx = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
     idx = idx[persons.status[idx] != Status.DEAD]
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
     flows.add_by_age("deaths", persons.region[idx], persons.sex[idx], persons.age_years[idx])
@@ -187,9 +195,10 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
     """
     table = ctx.tables["labour_exit_monthly_by_cell"]
     status = persons.status
-    in_force = np.flatnonzero((status == Status.EMPLOYED) | (status == Status.UNEMPLOYED))
-    age = persons.age_years[in_force]
-    in_force = in_force[age >= int(ctx.tables["labour_peak_age"].min())]
+    in_force = status == Status.EMPLOYED
+    in_force |= status == Status.UNEMPLOYED
+    in_force &= persons.age_years >= int(ctx.tables["labour_peak_age"].min())
+    in_force = np.flatnonzero(in_force)
     if in_force.size == 0:
         return
     cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
