@@ -201,15 +201,22 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
     in_force = np.flatnonzero(in_force)
     if in_force.size == 0:
         return
-    cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
-    limit = retirement_age_years(persons.sex[in_force], persons.edu[in_force], ctx.params) * 12
-    past = persons.age_months[in_force] >= limit
-    nonfarm = persons.sector[in_force] != SECTOR_INDEX["agriculture"]
-    weight = np.where(past & nonfarm, ctx.params["demography.exit_weight_past_statutory"], 1.0)
+    sex = persons.sex[in_force]
+    cell = persons.age_years[in_force].astype(np.int64) * 2 + sex
+    # the statutory age in months by sex x (tertiary or not), looked up per person
+    group = sex.astype(np.int64) * 2 + (persons.edu[in_force] >= Edu.COLLEGE)
+    limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), ctx.params) * 12
+    past = persons.age_months[in_force] >= limit[group]
+    flagged = past & (persons.sector[in_force] != SECTOR_INDEX["agriculture"])
+    heavier = ctx.params["demography.exit_weight_past_statutory"]
+    weight = np.where(flagged, heavier, 1.0)
     mean = np.bincount(cell, weights=weight, minlength=table.size) / np.maximum(
         np.bincount(cell, minlength=table.size), 1
     )
-    chance = np.minimum(table[cell] * weight / np.maximum(mean[cell], 1e-12), 1.0)
+    # each person's chance is min(table x weight / mean, 1) of their cell and weight: two values per cell
+    per_cell = np.maximum(mean, 1e-12)
+    chances = np.minimum(np.stack([table * 1.0 / per_cell, table * heavier / per_cell], axis=1), 1.0)
+    chance = chances.ravel()[cell * 2 + flagged]
     leaving = rng.random(in_force.size) < chance
     end_jobs(persons, in_force[leaving & past], state, Status.RETIRED)
     end_jobs(persons, in_force[leaving & ~past], state, Status.INACTIVE)
