@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import new_flows, step_alone
+from helpers import new_flows, step_alone, with_params
 
 from simulator.codes import Status
 from simulator.geography import N_REGIONS, N_UNITS, REGION_INDEX
@@ -146,3 +146,23 @@ def test_a_month_of_migration_matches_its_flows(small_model):
         assert not np.any(changed & employed_before & (persons.employer >= 0))
         moved += int(changed.sum())
     assert moved > 0
+
+
+def test_the_size_term_weighs_destinations_but_not_staying(small_model):
+    model = small_model(scale=1000)
+    store = PersonStore(capacity=4)
+    homes = np.array([R["changbaishan"], R["changchun"]], dtype=np.int8)
+    store.append(2, age_months=np.int16(30 * 12), region=homes, origin=homes, status=np.int8(Status.EMPLOYED))
+    with_params(model, **{"migration.beta_size": 0.0})
+    without = migration.utilities(store, np.arange(2), model.context, model.state)
+    with_params(model, **{"migration.beta_size": 1.0})
+    with_size = migration.utilities(store, np.arange(2), model.context, model.state)
+    gain = with_size - without
+    log_population = model.context.tables["log_population_millions"]
+    for row, home in enumerate(homes):
+        others = np.arange(N_REGIONS) != home
+        # every destination gains its log population; staying gains nothing, however small or large home is
+        np.testing.assert_allclose(gain[row, others], log_population[others], atol=1e-5)  # float32 utilities
+        assert gain[row, home] == pytest.approx(0.0, abs=1e-5)
+    # a larger destination gains more than a smaller one
+    assert gain[0, R["changchun"]] > gain[0, R["jilin"]] > gain[1, R["changbaishan"]]

@@ -5,12 +5,14 @@ age, on life events (graduation in the last year, its effect fading over
 `migration.graduation_decay_months`; a job lost this month) and on the time since the last move. Those
 who consider choose among all regions, their own included, by a random-utility (logit) rule:
 
-    U(d) = b_inc log(expected income at d) + b_emp log P(employed at d) + b_size log(population of d)
+    U(d) = b_inc log(expected income at d) + b_emp log P(employed at d) + b_size log(population of d) [d != here]
            + amenity(d) + stay_bonus [d = here] + origin_tie [d = origin]
            - b_dist log(1 + km(here, d) / 100) [d != here]
            - outsider_penalty [d in Jilin and the person's origin is outside]
 
-where expected income is the region's wage for the person's education times the probability of being
+The size term stands for the number of openings a mover may find at a destination (an aggregate of many
+elementary alternatives); it does not apply to staying, so that residents of a small unit are not pushed
+out by its size alone (with it, Changbaishan's 61,000 residents left at 11 % a year). Expected income is the region's wage for the person's education times the probability of being
 employed there for the person's age group and education (youth unemployment is several times the
 average), plus the policy benefits the person would get there, annuitised over
 `migration.benefit_horizon_years`. Mobility shocks of the scenario's conditions multiply the hazard of
@@ -154,11 +156,8 @@ def utilities(persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldS
     wage = regions.wage_level_yuan_month
     employment = employment_probability(persons, idx, state)
     log_employment = np.log(employment)
-    region_term = (
-        p["migration.beta_income"] * np.log(wage)
-        + p["migration.beta_size"] * ctx.tables["log_population_millions"]
-        + regions.amenity
-    )
+    size = p["migration.beta_size"] * ctx.tables["log_population_millions"]
+    region_term = p["migration.beta_income"] * np.log(wage) + size + regions.amenity
     u = region_term[None, :] + (p["migration.beta_income"] + p["migration.beta_employment"]) * log_employment
     u = u.astype(np.float32)
     benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
@@ -170,7 +169,7 @@ def utilities(persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldS
     u += shock[None, :]
     u[rows, here] -= shock[here]
     u -= p["migration.beta_distance"] * ctx.log_distance[here]
-    u[rows, here] += p["migration.stay_bonus"]
+    u[rows, here] += p["migration.stay_bonus"] - size[here]  # size counts a destination's openings, not home's
     u[rows, origin] += p["migration.origin_tie"]
     penalty = p["migration.outsider_penalty"] - state.policy.outsider_penalty_reduction(persons, idx, ctx, state)
     u[:, :N_UNITS] -= (np.maximum(penalty, 0.0) * (origin >= N_UNITS))[:, None]
