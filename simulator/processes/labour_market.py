@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import CHUNK, bincount
+from simulator.arrays import CHUNK, bincount, use_kernels
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -45,8 +45,17 @@ def step(
 def _province_rates(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
     """Unemployed and labour force inside Jilin by age group (16-24, 25+) and education (below college,
     college or more), as (2, 2) arrays."""
-    # one int8 key per person, in place: 0-3 employed in Jilin by (age group x 2 + education group), 4-7
-    # unemployed in Jilin, 8 the rest
+    # one key per person: 0-3 employed in Jilin by (age group x 2 + education group), 4-7 unemployed in
+    # Jilin, 8 the rest
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        counts = kernels.labour_force_by_group(
+            persons.status, persons.region, persons.age_years, persons.edu, int(Status.EMPLOYED),
+            int(Status.UNEMPLOYED), N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE),
+        ).astype(float)  # fmt: skip
+        jobless = counts[4:8].reshape(2, 2)
+        return jobless, counts[0:4].reshape(2, 2) + jobless
     status = persons.status
     employed, unemployed = status == Status.EMPLOYED, status == Status.UNEMPLOYED
     key = (persons.age_years > YOUTH_MAX_AGE).view(np.int8) * np.int8(2)
