@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import CHUNK, bincount, use_kernels
+from simulator.arrays import bincount, use_kernels
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -230,28 +230,18 @@ def set_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
 
     Outside the province only the regions' average wages matter (for migration); no wage is stored.
     """
+    employees = np.flatnonzero(persons.employer >= 0)
+    employer = persons.employer[employees]
     firms = state.firms
-    firm_level = firms.wage_level_yuan_month.astype(np.float32)
-    elasticity = np.float32(ctx.params["labour.hc_wage_elasticity"])
-    all_employers, all_edu, all_hc = persons.employer, persons.edu, persons.human_capital
-    all_wages = persons.wage_yuan_month
-    bill = np.zeros(len(firms))
-    # in chunks of persons, so that the temporaries stay in cache (the bill's sums of float32 wages in
-    # float64 are exact, so they do not depend on the chunks)
-    for start in range(0, persons.n, CHUNK):
-        part = slice(start, start + CHUNK)
-        employees = np.flatnonzero(all_employers[part] >= 0)
-        employer = all_employers[part][employees]
-        level = firm_level[employer]
-        level *= EDU_WAGE_PREMIUM[all_edu[part][employees]]
-        hc = all_hc[part][employees]
-        np.log(hc, out=hc)
-        hc *= elasticity
-        np.exp(hc, out=hc)
-        level *= hc
-        all_wages[part][employees] = level
-        bill += np.bincount(employer, weights=level, minlength=bill.size)
-    firms.wage_bill_yuan = bill
+    level = firms.wage_level_yuan_month.astype(np.float32)[employer]
+    level *= EDU_WAGE_PREMIUM[persons.edu[employees]]
+    hc = persons.human_capital[employees]
+    np.log(hc, out=hc)
+    hc *= np.float32(ctx.params["labour.hc_wage_elasticity"])
+    np.exp(hc, out=hc)
+    level *= hc
+    persons.wage_yuan_month[employees] = level
+    firms.wage_bill_yuan = bincount(employer, len(firms), weights=level)
 
 
 def normalise_firm_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
