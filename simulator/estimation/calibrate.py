@@ -188,6 +188,7 @@ def build_setup(config: CalibrationConfig, path: Path) -> FitSetup:
         scale=config.scale,
         end=config.end,
         window_months=config.window_months,
+        trend_window_months=config.trend_window_months,
         seeds=seeds,
         targets=targets,
         consistency=consistency,

@@ -39,6 +39,7 @@ class Budget(Strict):
     replicates: int | None = Field(None, ge=1, le=100)
     end: str | None = None
     window_months: int | None = Field(None, ge=1, le=120)
+    trend_window_months: int | None = Field(None, ge=1, le=120)
     global_points: int | None = Field(None, ge=0, le=100_000)
     local_evaluations: int | None = Field(None, ge=0, le=100_000)
     workers: int | None = Field(None, ge=1, le=64)
@@ -71,6 +72,7 @@ class CalibrationConfig(Strict):
     replicates: int = Field(ge=1, le=100)
     end: str
     window_months: int = Field(12, ge=1, le=120)
+    trend_window_months: int | None = Field(None, ge=1, le=120)
     workers: int = Field(2, ge=1, le=64)
     global_points: int = Field(ge=0, le=100_000)
     local_evaluations: int = Field(ge=0, le=100_000)

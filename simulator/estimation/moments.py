@@ -6,7 +6,8 @@ stocks of 2020-11 and 2021-11), on the assumption that the behaviour of the year
 across census day (what a fitted baseline should do). By kind:
 
 - `unit_population_change`: (P(end) / P(start)) ** (12 / months) - 1 of the region (or the sum of the regions
-  joined by ";").
+  joined by ";"), over `trend_window_months` when it is given (the fit compares the decade's trends with the
+  whole projection, not only its first years).
 - `births`, `deaths`: the flow summed over the window, times 12 / months (a yearly figure).
 - `stock`: the indicator on the first date (census day); the target name is `stock_<indicator>_<region>`.
   `population_age_0` (a stock by age) is read from the age profile at the end of the window.
@@ -177,6 +178,7 @@ def simulated_moments(
     indicators: pd.DataFrame,
     age_profile: pd.DataFrame | None = None,
     window_months: int = WINDOW_MONTHS,
+    trend_window_months: int | None = None,
 ) -> pd.DataFrame:
     """The targets with two more columns: `simulated` (NaN where the outputs cannot give it) and `how`.
 
@@ -185,11 +187,15 @@ def simulated_moments(
         indicators: one run's tidy indicators (date YYYY-MM, region, indicator, value).
         age_profile: the run's age profile (see the module docstring), or None.
         window_months: months from census day over which flows and changes are measured.
+        trend_window_months: months over which `unit_population_change` is measured (None: `window_months`):
+            the units' decade trends may be compared with a longer stretch of the model than its first years.
     """
     first, end, months = _window(indicators, window_months)
     values, notes = [], []
     for row in targets.itertuples(index=False):
-        value, how = _moment(row, indicators, age_profile, window_months, end)
+        trend = row.kind == "unit_population_change" and trend_window_months is not None
+        window = trend_window_months if trend else window_months
+        value, how = _moment(row, indicators, age_profile, window, end)
         values.append(value)
         notes.append(how)
     return targets.assign(simulated=values, how=notes)

@@ -59,6 +59,8 @@ class FitSetup:
         scale: residents per simulated person.
         end: last simulated month.
         window_months: months over which flows and changes are measured (moments).
+        trend_window_months: months over which the units' population changes are measured (None: the
+            window).
         seeds: one seed per replicate (common to every candidate).
         targets: the rows of calibration/targets.csv the fit uses.
         consistency: moments of the model against its own census day.
@@ -80,6 +82,7 @@ class FitSetup:
     parameters: Parameters
     data: CalibrationData
     fixed: dict[str, float] = field(default_factory=dict)
+    trend_window_months: int | None = None
 
     @property
     def moment_names(self) -> list[str]:
@@ -125,7 +128,9 @@ def run_moments(setup: FitSetup, values: dict[str, float], seed: int) -> np.ndar
     profile = _province_profile(
         model.recorder.age_profile_frame("fit", replicate=0, seed=seed), setup.window_months
     )
-    simulated = simulated_moments(setup.targets, indicators, profile, setup.window_months)["simulated"]
+    simulated = simulated_moments(
+        setup.targets, indicators, profile, setup.window_months, setup.trend_window_months
+    )["simulated"]
     extra = [consistency_moment(c, indicators, model.params) for c in setup.consistency]
     return np.concatenate([simulated.to_numpy(float), extra])
 

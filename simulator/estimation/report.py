@@ -214,7 +214,13 @@ def write_report(
         f"Configuration `{config.model_dump().get('targets', {}).get('file', '')}` targets; scale {config.scale}, "
         f"{config.replicates} replicates (seeds {', '.join(str(s) for s in setup.seeds)}, common to every "
         f"candidate), simulated {config.end and '2020-11 to ' + config.end}, moments over the first "
-        f"{config.window_months} months. Optimiser seed {config.seed}: {config.global_points} Sobol candidates, "
+        f"{config.window_months} months"
+        + (
+            f" (the units' population changes over the first {config.trend_window_months} months)"
+            if config.trend_window_months
+            else ""
+        )
+        + f". Optimiser seed {config.seed}: {config.global_points} Sobol candidates, "
         f"then least squares (at most {config.local_evaluations} candidates). {result['evaluations']} candidates "
         f"simulated in {result['seconds']:.0f} s.",
         "",
