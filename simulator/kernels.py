@@ -168,3 +168,34 @@ def learn_and_depreciate(
             human_capital[i] = human_capital[i] + learning
         elif s == unemployed or s == inactive:
             human_capital[i] = max(human_capital[i] * keep, floor)
+
+
+@numba.njit(cache=True, nogil=True)
+def wages_and_bills(
+    employees: np.ndarray,
+    employer: np.ndarray,
+    edu: np.ndarray,
+    factor: np.ndarray,
+    firm_level: np.ndarray,
+    premium: np.ndarray,
+    wages: np.ndarray,
+    n_firms: int,
+    chunk: int,
+) -> np.ndarray:
+    """Writes the wage of each of `employees` (firm level x education premium x human-capital factor, in
+    float32) into `wages` and returns the firms' wage bills, summed as `simulator.arrays.bincount` sums
+    them (in float64, employee by employee within chunks of `chunk` employees, then chunk by chunk), so
+    that the bills equal numpy's to the last bit (`simulator.processes.labour_market.set_wages`)."""
+    bill = np.zeros(n_firms)
+    part = np.zeros(n_firms)
+    for start in range(0, employees.size, chunk):
+        part[:] = 0.0
+        for j in range(start, min(start + chunk, employees.size)):
+            i = employees[j]
+            firm = employer[i]
+            level = firm_level[firm] * premium[edu[i]]
+            level = level * factor[j]
+            wages[i] = level
+            part[firm] += level
+        bill += part
+    return bill

@@ -17,13 +17,18 @@ from simulator import kernels  # noqa: E402 - needs numba
 
 
 @pytest.fixture(scope="module")
-def persons(calibration, parameters) -> PersonStore:
-    """A population after eight months (some dead, movers, births), with statuses and sectors shuffled so
-    that every combination occurs."""
+def model(calibration, parameters):
+    """A model after eight months (some dead, movers, births); read only."""
     from simulator.model import TalentFlowModel
 
-    model = TalentFlowModel(scale=2000, seed=11, end="2021-06", parameters=parameters, data=calibration)
-    model.run()
+    built = TalentFlowModel(scale=2000, seed=11, end="2021-06", parameters=parameters, data=calibration)
+    built.run()
+    return built
+
+
+@pytest.fixture(scope="module")
+def persons(model) -> PersonStore:
+    """The model's persons with statuses and sectors shuffled so that every combination occurs."""
     store = model.persons.copy()
     rng = np.random.default_rng(3)
     some = rng.random(store.n) < 0.2
@@ -103,3 +108,21 @@ def test_learning_kernel_equals_numpy(persons):
     kernels.learn_and_depreciate(got, persons.status, *codes, learning, keep, np.float32(0.5))
     assert (expected != h).any() and (expected == 0.5).any()
     np.testing.assert_array_equal(got, expected)
+
+
+def test_wages_kernel_equals_numpy(model, kernels_on, monkeypatch):
+    import copy
+
+    monkeypatch.setattr(arrays, "CHUNK", 1000)  # several chunks of employees in both sums of the bills
+    monkeypatch.setattr(labour_market, "CHUNK", 1000)
+    results = []
+    for on in (False, True):
+        kernels_on(on)
+        persons, state = model.persons.copy(), copy.deepcopy(model.state)
+        persons.wage_yuan_month[:] = 0.0
+        labour_market.set_wages(persons, model.context, state)
+        results.append((persons.wage_yuan_month.copy(), state.firms.wage_bill_yuan.copy()))
+    (wages, bills), (wages_k, bills_k) = results
+    assert (wages > 0).sum() > 1000 and bills.sum() > 0
+    np.testing.assert_array_equal(wages_k, wages)
+    np.testing.assert_array_equal(bills_k, bills)

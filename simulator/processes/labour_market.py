@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import bincount, use_kernels
+from simulator.arrays import CHUNK, bincount, use_kernels
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -231,15 +231,25 @@ def set_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
     Outside the province only the regions' average wages matter (for migration); no wage is stored.
     """
     employees = np.flatnonzero(persons.employer >= 0)
-    employer = persons.employer[employees]
     firms = state.firms
-    level = firms.wage_level_yuan_month.astype(np.float32)[employer]
+    # the human-capital factor hc ** elasticity, as exp(elasticity log hc) in float32
+    factor = persons.human_capital[employees]
+    np.log(factor, out=factor)
+    factor *= np.float32(ctx.params["labour.hc_wage_elasticity"])
+    np.exp(factor, out=factor)
+    firm_level = firms.wage_level_yuan_month.astype(np.float32)
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        firms.wage_bill_yuan = kernels.wages_and_bills(
+            employees, persons.employer, persons.edu, factor, firm_level, EDU_WAGE_PREMIUM,
+            persons.wage_yuan_month, len(firms), CHUNK,
+        )  # fmt: skip
+        return
+    employer = persons.employer[employees]
+    level = firm_level[employer]
     level *= EDU_WAGE_PREMIUM[persons.edu[employees]]
-    hc = persons.human_capital[employees]
-    np.log(hc, out=hc)
-    hc *= np.float32(ctx.params["labour.hc_wage_elasticity"])
-    np.exp(hc, out=hc)
-    level *= hc
+    level *= factor
     persons.wage_yuan_month[employees] = level
     firms.wage_bill_yuan = bincount(employer, len(firms), weights=level)
 
