@@ -124,7 +124,9 @@ def test_pre_census_trend_magnitudes(run_frame, calibration):
     population = province[province["indicator"] == "population"].set_index("date")["value"]
     yearly = (population["2022-11"] / population["2020-11"]) ** 0.5 - 1
     assert yearly == pytest.approx(-0.01305, abs=0.005)
-    assert -first_year["net_migration_interprovincial"] == pytest.approx(250_000, rel=0.35)
+    # the decade lost 1.31 % a year, of which natural change about 0.12 % (2019: 157,600 births, 186,200 deaths):
+    # net out-migration about 1.19 % of 24.07 million, 287,000 a year
+    assert -first_year["net_migration_interprovincial"] == pytest.approx(287_000, rel=0.3)
 
 
 def test_living_persons_match_the_recorded_population(model_run):

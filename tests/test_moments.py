@@ -117,3 +117,21 @@ def test_every_target_kind_has_a_rule():
     assert set(targets.loc[targets["kind"].str.startswith("cohort"), "target"]) <= set(computed["target"])
     unknown = out[out["how"].str.startswith("no simulated counterpart")]
     assert set(unknown["kind"]) <= {"life_table", "graduate_outflow"}
+
+
+def test_the_trend_window_applies_to_unit_population_changes_only():
+    frame = _indicators()
+    # deaths jump after the first 12 months; Baishan loses 5 persons a month throughout
+    targets = pd.DataFrame(
+        [
+            ("population_change_baishan", "unit_population_change", "baishan", math.nan, math.nan),
+            ("deaths_2019", "deaths", "province", math.nan, math.nan),
+        ],
+        columns=["target", "kind", "region", "age_low", "age_high"],
+    )
+    short = moments.simulated_moments(targets, frame, window_months=12).set_index("target")["simulated"]
+    both = moments.simulated_moments(targets, frame, window_months=12, trend_window_months=14)
+    both = both.set_index("target")["simulated"]
+    assert both["deaths_2019"] == short["deaths_2019"] == pytest.approx(15.0 * 12)
+    assert short["population_change_baishan"] == pytest.approx((440 / 500) - 1)
+    assert both["population_change_baishan"] == pytest.approx((430 / 500) ** (12 / 14) - 1)

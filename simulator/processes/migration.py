@@ -12,12 +12,12 @@ who consider choose among all regions, their own included, by a random-utility (
 
 The size term stands for the number of openings a mover may find at a destination (an aggregate of many
 elementary alternatives); it does not apply to staying, so that residents of a small unit are not pushed
-out by its size alone (with it, Changbaishan's 61,000 residents left at 11 % a year). Expected income is the region's wage for the person's education times the probability of being
-employed there for the person's age group and education (youth unemployment is several times the
-average), plus the policy benefits the person would get there, annuitised over
-`migration.benefit_horizon_years`. Mobility shocks of the scenario's conditions multiply the hazard of
-residents of the units they hit and the weight of those units as destinations. Children and elderly
-follow adult movers.
+out by its size alone (with it, Changbaishan's 61,000 residents left at 11 % a year). Expected income is
+the region's wage for the person's education times the probability of being employed there for the
+person's age group and education (youth unemployment is several times the average), plus the policy
+benefits the person would get there, annuitised over `migration.benefit_horizon_years`. Mobility shocks of
+the scenario's conditions multiply the hazard of residents of the units they hit and the weight of those
+units as destinations. Children and elderly follow adult movers.
 Every move goes through `relocate`, which keeps the flow accounts.
 """
 

@@ -402,6 +402,11 @@ def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Sce
     path = find_scenario(path)
     table = (parameters or load_parameters()).table
     own, _, model, chain = _resolve(path, table, ())
+    return scenario_of(model, path, own, chain)
+
+
+def scenario_of(model: schema.ScenarioFile, path: Path, raw: dict[str, Any], chain: list[str]) -> Scenario:
+    """The Scenario of a validated scenario table (the one place a Scenario is built from one)."""
     return Scenario(
         name=model.name,
         description=model.description,
@@ -410,7 +415,7 @@ def load_scenario(path: str | Path, parameters: Parameters | None = None) -> Sce
         parameters=dict(model.parameters),
         levers=model.levers,
         conditions=model.conditions,
-        raw=own,
+        raw=raw,
         chain=chain,
     )
 

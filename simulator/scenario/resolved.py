@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from simulator.inputs.parameters import Parameters, load_parameters
 from simulator.scenario import schema
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, _parameters, _scenario_error
+from simulator.scenario.loader import Scenario, _parameters, _scenario_error, scenario_of
 
 PROVENANCE_KEYS = ("path", "extends")
 
@@ -59,14 +59,4 @@ def load_resolved(path: str | Path, parameters: Parameters | None = None) -> Sce
         model = schema.ScenarioFile.model_validate(table, strict=True)
     except ValidationError as exc:
         raise _scenario_error(exc, path, table, table) from None
-    return Scenario(
-        name=model.name,
-        description=model.description,
-        path=str(path),
-        run=model.run.model_dump(),
-        parameters=dict(model.parameters),
-        levers=model.levers,
-        conditions=model.conditions,
-        raw=table,
-        chain=[str(path)],
-    )
+    return scenario_of(model, path, table, [str(path)])
