@@ -4,6 +4,7 @@ and a real browser (Debian's Chromium through Playwright) changing a lever and s
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -240,6 +241,14 @@ def test_page_changes_a_lever_steps_and_saves_a_valid_scenario(page_server):
         talent_with = page.locator(".ts-high_skill_talent").inner_text()
         assert talent_with != talent_without  # the lever acts (same seed: only the lever differs)
 
+        names = page.evaluate(
+            "() => [...document.querySelectorAll('.v-tab')].map(t => getComputedStyle(t, '::after').content)"
+        )
+        assert any("Followed persons" in n for n in names), names  # tabs named by the page, not "Page 1"
+        page.get_by_role("tab").nth(1).click()
+        page.locator(".ts-utilities").wait_for(timeout=20_000)  # a graduate's choice, explained
+        assert "chance of a job" in page.locator(".ts-utilities").inner_text()
+
         page.get_by_role("button", name="Save scenario file").click()
         page.locator(".ts-saved").wait_for(timeout=10_000)
         browser.close()
@@ -274,3 +283,30 @@ def test_charts_and_unit_bars_are_drawn_from_the_values():
     html = unit_bars_html(np.linspace(-5, 5, 11))
     assert all(name in html for name in load_units()["name_zh"])
     assert "+5.0 %" in html and "-5.0 %" in html
+
+
+def test_choice_table_shows_what_the_utilities_weigh(classroom):
+    from simulator.app.page import choice_table_html, unit_names
+
+    graduate = list(classroom.agents_by_type[Graduate])[0]
+    inputs = graduate.choice_inputs()
+    assert np.allclose(inputs["wage_yuan_month"], classroom.state.regions.wage_level_yuan_month)
+    assert ((inputs["employment_probability"] > 0) & (inputs["employment_probability"] <= 1)).all()
+    html = choice_table_html(graduate, unit_names(), shown=len(REGIONS))
+    shares = [float(v) for v in re.findall(r"<td class='num'>([\d.]+) %</td></tr>", html)]
+    assert len(shares) == len(REGIONS) and shares == sorted(shares, reverse=True)  # most likely first
+    assert sum(shares) == pytest.approx(100, abs=0.1)
+    assert "(here" in html and "stay bonus" in html
+    few = choice_table_html(graduate, unit_names(), shown=1)
+    assert few.count("<tr>") == 2 + ("(here" not in few.split("</tr>")[1])  # header, the likeliest, and staying
+    assert "(here" in few
+
+
+def test_grid_layout_gives_the_persons_tab_the_whole_width_and_charts_do_not_overlap():
+    from simulator.app.page import grid_layout
+
+    assert grid_layout(1)[0]["w"] == 12
+    cells = grid_layout(6)
+    assert len(cells) == 6 and all(c["x"] + c["w"] <= 12 for c in cells)
+    taken = {(c["x"] + dx, c["y"] + dy) for c in cells for dx in range(c["w"]) for dy in range(c["h"])}
+    assert len(taken) == sum(c["w"] * c["h"] for c in cells)  # no cell covers another

@@ -115,6 +115,16 @@ def test_store_report_shows_bands_targets_and_comparison(store_report):
     assert "yuan per unit of outcome" in store_report or _EN["costs_none"] in store_report
     assert "experiment hash" in store_report and "abc123" in store_report
     assert "hash-graduate_subsidy" in store_report
+    costs = store_report.split(_EN["th_cost_per_unit"])[-1].split("</table>")[0]
+    assert "<td>graduates_retained</td>" not in costs  # outcomes named in words, not indicator codes
+
+
+def test_store_report_gives_calibration_hashes_with_their_origin(store_report):
+    """The test store records no calibration hashes and a code version that is not this one: the report shows
+    today's files and says they may differ."""
+    provenance = store_report.split('<section id="provenance">')[1].split("</section>")[0]
+    assert "units_2020.csv" in provenance and "parameters.csv" in provenance
+    assert "0.1.0+gtest" in provenance and "may not be the files the runs used" in provenance
 
 
 def test_report_is_self_contained(store_report):
@@ -170,7 +180,19 @@ def test_targets_come_from_the_calibration_file():
     rows = table[table["instrument"] == "plan_targets_2025"].set_index("item")["value"]
     assert targets["high_skill_talent"].value == rows["high_skill_talent"]
     assert targets["high_skill_share_pct"].value == pytest.approx(rows["high_skill_share_pct"] / 100)
-    assert targets["training_person_times"].indicator == "training_person_times_to_date"
+    assert targets["training_person_times"].indicator == "training_person_times_subsidised_to_date"
+
+
+def test_training_attainment_is_the_models_own(runs):
+    """The report counts towards the training target what the model's target_attainment_training counts (the
+    plan's programmes, not firms' own courses): none in a scenario without training levers."""
+    frame, _ = next(r for r in runs if r[1]["scenario"]["name"] == "graduate_subsidy")
+    frame = frame.assign(sample=-1)
+    target = next(t for t in load_targets() if t.item == "training_person_times")
+    table = summaries.target_table(frame, [target], END)
+    model = frame[(frame["indicator"] == "target_attainment_training") & (frame["date"] == END)]
+    model = model[model["region"] == "province"]["value"].mean()
+    assert np.isfinite(model) and table.loc[0, "attainment"] == pytest.approx(model)
 
 
 def _frame(values: list[float], indicator: str = "high_skill_talent", date: str = "2025-12") -> pd.DataFrame:
@@ -225,3 +247,21 @@ def test_not_a_store_or_run_is_a_report_error(tmp_path):
     (tmp_path / "indicators").mkdir()
     with pytest.raises(ReportError, match="JSON object"):
         load_input(tmp_path)
+
+
+def test_a_short_run_has_month_ticks_and_a_long_one_year_ticks():
+    from matplotlib.figure import Figure
+
+    from simulator.reports.figures import month_number, month_ticks
+
+    for dates, expected in (
+        (["2020-11", "2020-12", "2021-01", "2021-02", "2021-03"], {"2020-11", "2021-01", "2021-03"}),
+        ([f"{y}-{m:02d}" for y in range(2021, 2026) for m in range(1, 13)], {"2022", "2024"}),
+    ):
+        ax = Figure().add_subplot()
+        frame = pd.Series(dates)
+        ax.plot(month_number(frame), np.arange(len(dates)))
+        month_ticks(ax, frame)
+        ax.figure.canvas.draw()
+        shown = {t.get_text() for t in ax.get_xticklabels()}
+        assert expected <= shown, shown

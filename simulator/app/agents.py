@@ -118,6 +118,24 @@ class Graduate(Worker):
         weight = np.exp(utility - utility.max())
         return weight / weight.sum()
 
+    def choice_inputs(self) -> dict[str, np.ndarray]:
+        """What the utilities weigh, per region (REGIONS order), read from the model as the migration process
+        reads it: the region's wage level (yuan a month), this person's probability of being employed there
+        (for the person's age and education) and the policy benefits the person would get there (yuan, the
+        scenario's levers)."""
+        model = self.model
+        idx = np.array([self.index])
+        wage = np.asarray(model.state.regions.wage_level_yuan_month, dtype=float)
+        employment = migration.employment_probability(model.persons, idx, model.state)[0].astype(float)
+        benefit = model.state.policy.benefit_value_yuan(model.persons, idx, model.context, model.state)
+        benefit = np.zeros(len(REGIONS)) if np.isscalar(benefit) else np.asarray(benefit, dtype=float)[0]
+        return {"wage_yuan_month": wage, "employment_probability": employment, "benefit_yuan": benefit}
+
+    @property
+    def origin(self) -> str:
+        """Where the person comes from (a unit or an outside region): the utilities add a tie to it."""
+        return REGIONS[int(self._value("origin"))]
+
     def observe(self) -> dict[str, Any]:
         """The worker's record, plus the chance of staying if the person considers moving."""
         record = super().observe()

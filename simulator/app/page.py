@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import solara
 from matplotlib.ticker import MaxNLocator
-from mesa.visualization import SolaraViz
+from mesa.visualization import SolaraViz, solara_viz
 from mesa.visualization.utils import update_counter
 
 from simulator.app.agents import Graduate, Worker
@@ -51,13 +51,24 @@ body, .v-application { font-family: "TalentsimCJK", Roboto, sans-serif !importan
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ts-chart { font-size: 13px; }
 .ts-unitbars { border-collapse: collapse; font-size: 12px; } .ts-unitbars td { padding: 1px 4px; }
+.v-tabs .v-tab { font-size: 0 !important; }
+.v-tabs .v-tab::after { font-size: 14px; letter-spacing: normal; text-transform: none; }
 """
 CHARTS = (
-    ("population", "Population"),
-    ("net_migration_interprovincial", "Net inter-provincial migration (month)"),
-    ("graduates_retained", "This year's graduates still in Jilin"),
-    ("high_skill_talent", "High-skill talent"),
+    ("population", "Population (persons, first day of the month)"),
+    ("net_migration_interprovincial", "Net migration into Jilin from other provinces (persons in the month)"),
+    ("graduates_retained", "Last July's graduates of Jilin's universities still in Jilin (persons, from 2021-08)"),
+    ("high_skill_talent", "High-skill talent (persons)"),
 )
+#: Headers of a followed person's month-by-month table (the record's keys otherwise).
+HISTORY_HEADERS = {
+    "region": "unit or region",
+    "human_capital": "human capital",
+    "wage_yuan_month": "wage, yuan/month",
+    "p_stay_if_considering": "chance of staying if considering a move",
+}
+#: The tabs' names (Mesa names them "Page 0", "Page 1": the page's style shows these instead).
+TABS = ("Province and units", "Followed persons: why stay or leave")
 
 
 @functools.cache
@@ -69,9 +80,28 @@ def unit_names() -> dict[str, str]:
 
 @functools.cache
 def page_css() -> str:
-    """The page's style: compact tables, and the CJK font (a subset of its glyphs) for Chinese names."""
+    """The page's style: compact tables, the tabs' names, and the CJK font (a subset of its glyphs) for
+    Chinese names."""
     font = embedded_font_css(TITLE + "".join(unit_names().values()))
-    return font + PAGE_CSS
+    tabs = "".join(
+        f'.v-tabs .v-tab:nth-child({i + 1} of .v-tab)::after {{ content: "{name}"; }}\n'
+        for i, name in enumerate(TABS)
+    )
+    return font + PAGE_CSS + tabs
+
+
+def grid_layout(components: int) -> list[dict[str, Any]]:
+    """Cells of one tab in Mesa's grid (12 columns, rows of 30 px plus 10 px margins), sized to what they hold:
+    a tab with one component (the followed persons) gets the whole width; the province's charts go two to a
+    row, then the units' bars and table. Mesa 3.3 gives every component half the width and 10 rows, which
+    cut the persons' tables and left the charts in empty space; a student can still drag and resize."""
+    if components == 1:
+        return [{"i": 0, "x": 0, "y": 0, "w": 12, "h": 36, "moved": False}]
+    heights = [7] * (components - 2) + [8, 9]
+    return [
+        {"i": i, "x": 6 * (i % 2), "y": 7 * (i // 2), "w": 6, "h": h, "moved": False}
+        for i, h in enumerate(heights)
+    ]
 
 
 def _number(value: float) -> str:
@@ -187,8 +217,9 @@ def UnitTable(model: ClassroomModel) -> None:
     ) if population.shape[1] else ""  # fmt: skip
     solara.HTML(
         tag="div",
-        unsafe_innerHTML='<table class="ts-units"><tr><th>unit</th><th>population</th><th>change</th>'
-        f"<th>net moves between units</th><th>high-skill talent</th></tr>{rows}</table>",
+        unsafe_innerHTML='<table class="ts-units"><tr><th>unit</th><th>population (persons)</th>'
+        "<th>change since census day</th><th>net moves from other units since census day (persons)</th>"
+        f"<th>high-skill talent (persons)</th></tr>{rows}</table>",
     )
 
 
@@ -226,7 +257,7 @@ def People(model: ClassroomModel) -> None:
     solara.HTML(
         tag="div",
         unsafe_innerHTML='<div style="max-height:260px;overflow:auto"><table class="ts-history"><tr>'
-        + "".join(f"<th>{c}</th>" for c in columns)
+        + "".join(f"<th>{HISTORY_HEADERS.get(c, c)}</th>" for c in columns)
         + f"</tr>{body}</table></div>",
     )
     if isinstance(agent, Graduate) and agent.status != "dead":
@@ -235,26 +266,43 @@ def People(model: ClassroomModel) -> None:
         solara.Markdown("Workers move too; follow a graduate to see the utilities of the choice.")
 
 
-def _Choice(agent: Graduate, names: dict[str, str]) -> None:
+def choice_table_html(agent: Graduate, names: dict[str, str], shown: int = 8) -> str:
+    """The graduate's migration choice now: the most likely destinations with what their utility weighs (wage
+    level, chance of a job, policy benefits), the utility and the probability of choosing each."""
     utility, probability = agent.utilities(), agent.choice_probabilities()
-    here = REGIONS.index(agent.region)
-    order = np.argsort(-probability)[:8]
-    rows = "".join(
-        f"<tr><td>{names[REGIONS[r]]}{' (here)' if r == here else ''}</td><td class='num'>{utility[r]:.2f}</td>"
-        f"<td class='num'>{100 * probability[r]:.1f} %</td></tr>"
-        for r in order
+    inputs = agent.choice_inputs()
+    here, origin = REGIONS.index(agent.region), REGIONS.index(agent.origin)
+    rows = []
+    order = list(np.argsort(-probability)[:shown])
+    if here not in order:  # staying is always one of the rows
+        order.append(here)
+    for r in order:
+        notes = [n for n, hit in (("here: stay bonus", r == here), ("origin: tie", r == origin)) if hit]
+        rows.append(
+            f"<tr><td>{names[REGIONS[r]]}{' (' + ', '.join(notes) + ')' if notes else ''}</td>"
+            f"<td class='num'>{inputs['wage_yuan_month'][r]:,.0f}</td>"
+            f"<td class='num'>{100 * inputs['employment_probability'][r]:.0f} %</td>"
+            f"<td class='num'>{inputs['benefit_yuan'][r]:,.0f}</td>"
+            f"<td class='num'>{utility[r]:.2f}</td><td class='num'>{100 * probability[r]:.1f} %</td></tr>"
+        )
+    return (
+        '<table class="ts-utilities"><tr><th>destination</th><th>wage level, yuan/month</th>'
+        "<th>chance of a job</th><th>policy benefits there, yuan in all</th><th>utility</th>"
+        f"<th>probability if considering</th></tr>{''.join(rows)}</table>"
     )
+
+
+def _Choice(agent: Graduate, names: dict[str, str]) -> None:
     solara.Markdown(
-        "**Why stay or leave?** If this graduate considers moving this month (more likely in the year after "
-        "graduating), each destination is chosen with the logit probability of its utility: wages and "
-        "benefits there, jobs, amenities, distance, a bonus for staying and a tie to the place of origin "
-        "(`simulator/processes/migration.py`, `utilities`)."
+        "**Why stay or leave?** If this graduate considers moving this month (likely in the year after "
+        "graduating, rare later), each destination is chosen with the logit probability of its utility. The "
+        "utility rises with the wage level there and the person's chance of a job there (for their age and "
+        "education), with the policy benefits they would get there (subsidies of the scenario's levers), "
+        "with the place's amenities and size; it falls with distance. Staying adds a bonus and the place of "
+        "origin a tie. So a subsidy in Jilin raises the Jilin rows' utility and the chance of staying "
+        "(`simulator/processes/migration.py`, `utilities`; docs/ODD.md, submodel 5)."
     )
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML='<table class="ts-utilities"><tr><th>destination</th><th>utility</th>'
-        f"<th>probability if considering</th></tr>{rows}</table>",
-    )
+    solara.HTML(tag="div", unsafe_innerHTML=choice_table_html(agent, names))
 
 
 def _number_input(control: Control, value: Any, on_value: Any) -> None:
@@ -346,6 +394,8 @@ def Page() -> None:
     model = solara.use_memo(lambda: ClassroomModel(settings.value), [])
     with solara.Sidebar():
         SettingsCard(draft, settings)
+    if hasattr(solara_viz, "make_initial_grid_layout"):  # Mesa's default layout, replaced for this page
+        solara_viz.make_initial_grid_layout = grid_layout
     SolaraViz(
         model,
         components=[*((chart(i, t), 0) for i, t in CHARTS), (UnitBars, 0), (UnitTable, 0), (People, 1)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import warnings
 
 #: The page's Solara component.
 APP = "simulator.app.page:Page"
@@ -33,6 +34,9 @@ def serve(port: int) -> int:
     os.environ.setdefault("SOLARA_MODE", "production")
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = HOST, str(port)
     import uvicorn
+
+    # Mesa 3.3's own SolaraViz code trips Solara's rules-of-hooks check (harmless); keep the console clean
+    warnings.filterwarnings("ignore", message=r".*found despite early return", category=UserWarning)
 
     print(f"talentsim app: http://{HOST}:{port}/ (Ctrl-C stops it)", flush=True)
     config = uvicorn.Config("solara.server.starlette:app", host=HOST, port=port, log_level="warning")

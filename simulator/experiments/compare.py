@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # the t quantile; scipy.stats would take 2 s to import
 
 from simulator.experiments.store import StoreContents, StoreError, read_store
 from simulator.experiments.yearly import RUN, TOTAL_SPENDING, july_values, yearly
@@ -82,7 +82,7 @@ def _t(n: np.ndarray | pd.Series, df: np.ndarray | pd.Series | None = None) -> n
     """The two-sided t quantile of LEVEL for `df` degrees of freedom (default n - 1; NaN below 1)."""
     dof = np.asarray(n - 1 if df is None else df, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.where(dof >= 1, stats.t.ppf(0.5 + LEVEL / 2, np.maximum(dof, 1)), np.nan)
+        return np.where(dof >= 1, stdtrit(np.maximum(dof, 1), 0.5 + LEVEL / 2), np.nan)
 
 
 def _differences(values: pd.DataFrame, baseline: str, variants: list[str], paired: bool) -> pd.DataFrame:

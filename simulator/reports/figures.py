@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from matplotlib.transforms import Bbox
 
 from simulator.reports.fonts import font_families
@@ -107,8 +107,27 @@ def _wrap_cjk(label: str, width: int) -> str:
 
 def month_number(dates: pd.Series) -> np.ndarray:
     """YYYY-MM strings as decimal years (2021-07 -> 2021.5)."""
-    text = dates.astype(str)
-    return text.str[:4].astype(int).to_numpy() + (text.str[5:7].astype(int).to_numpy() - 1) / 12.0
+    text = dates.astype(str).to_numpy()
+    unique, position = np.unique(text, return_inverse=True)  # a few dozen months among many rows
+    years = np.array([int(d[:4]) + (int(d[5:7]) - 1) / 12.0 for d in unique])
+    return years[position]
+
+
+def month_ticks(ax: Axes, dates: pd.Series, count: int = 6) -> None:
+    """Ticks of a time axis in decimal years: whole years over two years or more, else months (YYYY-MM)."""
+    first, last = month_number(pd.Series([dates.min(), dates.max()])) if len(dates) else (0.0, 0.0)
+    if last - first >= 2:
+        ax.xaxis.set_major_locator(MaxNLocator(count, integer=True))
+        return
+    months = round((last - first) * 12)
+    step = next((s for s in (1, 2, 3, 6) if months / s <= min(count, 4)), 12)
+    ax.xaxis.set_major_locator(MultipleLocator(step / 12))  # on the first of a month
+
+    def label(value: float, _position: int) -> str:
+        index = round(value * 12)  # months since year 0
+        return f"{index // 12}-{index % 12 + 1:02d}"
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
 
 
 def series(
@@ -153,7 +172,10 @@ def series(
         )
     ax.set_title(title, loc="left", fontsize=10, y=1.01)
     ax.set_ylabel(ylabel)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if x == "date":
+        month_ticks(ax, band[x])
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if not percent:
         ax.yaxis.set_major_formatter(count_formatter(lang))
     ax.legend(fontsize=8, loc="best")
@@ -322,7 +344,8 @@ def small_multiples(
                 ax.fill_between(xs, rows["lo"], rows["hi"], color=colors[name], alpha=0.18, lw=0)
         ax.set_title(unit_labels[unit], fontsize=8.5, y=1.01)
         ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        month_ticks(ax, band["date"], 4)
+        ax.yaxis.set_major_locator(MaxNLocator(4))
         if percent_change:
             ax.axhline(0, color="0.4", lw=0.6)
         else:
@@ -357,6 +380,14 @@ def attainment(
             )
             ax.errorbar(100 * rows["attainment"], positions, xerr=err, fmt="none", ecolor="0.2", lw=0.9)
         ax.axvline(100, color="0.2", ls="--", lw=1)
+        reach = float(np.nanmax(100 * rows[["attainment", "attainment_hi"]].to_numpy(float), initial=100.0))
+        ax.set_xlim(0, max(115.0, 1.2 * reach))  # room right of the target line for the labels
+        for position, value in zip(positions, 100 * rows["attainment"], strict=True):
+            if not np.isfinite(value):
+                continue
+            inside = value >= 30  # white inside the bar's end, else dark beside it
+            ax.text(value - 2 if inside else value + 2, position, f"{value:.0f} %", fontsize=7.5, va="center",
+                    ha="right" if inside else "left", color="white" if inside else "0.15", zorder=4)  # fmt: skip
         ax.set_title(labels[item], fontsize=9, y=1.01)
         ax.set_xlabel(xlabel)
     first = np.atleast_1d(axes)[0]

@@ -17,6 +17,7 @@ _EN: dict[str, str] = {
     "glance": "At a glance (means over runs)",
     "glance_change": "change since census day",
     "glance_retained": "graduates still here one year on, last July",
+    "glance_target": " (2025 target {value})",
     "glance_migration": "net inter-provincial migration {start} to {end}",
     "glance_spending": "policy spending, million yuan",
     "sec_series": "1 The province over time",
@@ -76,14 +77,14 @@ _EN: dict[str, str] = {
     "th_runs": "runs",
     "target_high_skill_talent": "High-skill talent",
     "target_high_skill_share": "High-skill share of skilled workers",
-    "target_training": "Training person-times 2021-2025",
+    "target_training": "Subsidised training person-times 2021-2025",
     "compare_none_run": "A single run has no baseline to pair with: run a batch (talentsim batch) and pass "
     "--baseline NAME to see paired differences.",
     "compare_none_store": "No baseline was named: pass --baseline NAME (one of: {names}) for paired differences "
     "and the cost per outcome.",
-    "compare_intro": "Each variant minus the baseline {baseline}, paired run by run (same seed and sample), in "
-    "{year}: mean difference with its 90 % interval. A difference whose interval crosses zero is not told "
-    "apart from noise by these runs.",
+    "compare_intro": "Each variant minus the baseline scenario ({baseline}), paired run by run (same seed and "
+    "sample), in {year}: mean difference with its 90 % interval. A difference whose interval crosses zero is "
+    "not told apart from noise by these runs.",
     "differences_title": "Paired differences from {baseline} in {year} (mean, 90 % interval)",
     "th_indicator": "indicator",
     "th_variant": "variant",
@@ -92,9 +93,15 @@ _EN: dict[str, str] = {
     "th_extra_outcome": "extra outcome",
     "th_extra_spending": "extra spending, million yuan",
     "th_cost_per_unit": "yuan per unit of outcome",
-    "costs_intro": "Cost per outcome: the extra spending of each variant (the levers it adds) divided by its "
-    "extra outcome over the baseline, up to {year}; the interval is 90 %. A cost is shown only where the "
-    "extra outcome is clearly positive.",
+    "costs_intro": "Cost per outcome: the extra spending of each variant over the baseline (the levers it adds), "
+    "summed from census day to the end of {year}, divided by its extra outcome (as `talentsim compare` "
+    "computes it). A cost is shown where the extra outcome is positive on average; its 90 % interval "
+    "(Fieller's) is left open (—) when the extra outcome is not told apart from zero by these runs. Example: "
+    "1,000,000 yuan per graduate retained means the variant spent one million yuan more for each extra "
+    "graduate it kept in Jilin.",
+    "outcome_graduates_retained": "Graduates retained one year on, summed over the cohorts up to {year}",
+    "outcome_high_skill_talent": "High-skill talent in December {year}",
+    "outcome_population": "Population in December {year}",
     "costs_none": "No cost per outcome could be computed (no extra spending or no outcome difference).",
     "spending_intro": "What each lever paid, by calendar year (mean over the scenario's runs), in million yuan "
     "(indicators policy_spending_yuan.<lever>).",
@@ -124,6 +131,10 @@ _EN: dict[str, str] = {
     "prov_sha": "hash",
     "prov_scenario_hashes": "scenario hashes",
     "prov_none": "not recorded",
+    "prov_calibration_now": "The store does not record the calibration files' hashes: its code version {stored} "
+    "(git commit) fixes them. The files as they are in this project now (code version {now}{same}):",
+    "prov_same": ", the same",
+    "prov_different": ", a different one: these may not be the files the runs used",
     "howto": [
         "Counts (persons, person-times) are real persons: the simulated persons times the scale. At a coarse "
         "scale (100 or more) a unit's monthly figures move in steps of the scale; read trends, not single "
@@ -133,7 +144,12 @@ _EN: dict[str, str] = {
         "With a batch, lines are means over runs and bands hold 90 % of the runs. Two scenarios whose bands "
         "overlap may still differ: the paired differences (section 4) compare runs that share their random "
         "numbers, which is sharper.",
-        "The plan's targets are read from calibration/policy_instruments.csv. A scenario that does not reach "
+        "Cost per outcome (section 4) divides extra money by extra results: a lower figure is better value, a "
+        "wide interval means the runs cannot pin it down (add replicates), and no figure means the variant did "
+        "not improve that outcome on average.",
+        "The plan's targets are read from calibration/policy_instruments.csv. Its training target counts the "
+        "courses the plan's programmes fund (training_person_times_subsidised_to_date), not firms' own "
+        "training: a scenario without training levers gets none. A scenario that does not reach "
         "a target in most runs is unlikely to reach it under the model's assumptions, not certain to miss it.",
         "Everything here is a model of Jilin, calibrated to figures up to census day 2020-11-01; docs/ODD.md "
         "says what the model includes and leaves out, docs/parameters.md explains every setting.",
@@ -151,6 +167,7 @@ _ZH: dict[str, str] = {
     "glance": "概览（各次运行的平均值）",
     "glance_change": "相对普查日的变化",
     "glance_retained": "毕业一年后仍在吉林的毕业生（最近一年7月）",
+    "glance_target": "（2025年目标 {value}）",
     "glance_migration": "{start} 至 {end} 省际净迁移",
     "glance_spending": "政策支出（百万元）",
     "sec_series": "一、全省指标随时间的变化",
@@ -207,11 +224,11 @@ _ZH: dict[str, str] = {
     "th_runs": "运行次数",
     "target_high_skill_talent": "高技能人才总量",
     "target_high_skill_share": "高技能人才占技能劳动者比例",
-    "target_training": "2021至2025年职业技能培训人次",
+    "target_training": "2021至2025年补贴性职业技能培训人次",
     "compare_none_run": "单次运行没有可配对的基准：请运行批量实验（talentsim batch）并使用 --baseline 名称 "
     "参数查看配对差异。",
     "compare_none_store": "未指定基准情景：请使用 --baseline 名称（可选：{names}）查看配对差异和单位成效成本。",
-    "compare_intro": "各情景减去基准情景 {baseline}，按运行逐一配对（相同随机种子和参数样本），{year}年："
+    "compare_intro": "各情景减去基准情景（{baseline}），按运行逐一配对（相同随机种子和参数样本），{year}年："
     "平均差异及其90%区间。区间跨越零的差异，无法由这些运行与随机波动区分开。",
     "differences_title": "{year}年与 {baseline} 的配对差异（平均值及90%区间）",
     "th_indicator": "指标",
@@ -221,8 +238,13 @@ _ZH: dict[str, str] = {
     "th_extra_outcome": "新增成效",
     "th_extra_spending": "新增支出（百万元）",
     "th_cost_per_unit": "每单位成效的成本（元）",
-    "costs_intro": "单位成效成本：各情景（所增加的政策）相对基准情景的新增支出，除以截至 {year}年的新增成效；"
-    "区间为90%。只有新增成效明显为正时才显示成本。",
+    "costs_intro": "单位成效成本：各情景（所增加的政策）相对基准情景的新增支出（从普查日累计至{year}年底），"
+    "除以其新增成效（与 talentsim compare 的计算相同）。新增成效平均为正时显示成本；若这些运行无法将新增成效与零"
+    "区分开，其90%区间（Fieller法）不设上下限（—）。例如：每留住一名毕业生1,000,000元，表示该情景每多留住一名"
+    "毕业生，多支出一百万元。",
+    "outcome_graduates_retained": "毕业一年后留吉的毕业生，截至{year}年各届累计",
+    "outcome_high_skill_talent": "{year}年12月的高技能人才",
+    "outcome_population": "{year}年12月的常住人口",
     "costs_none": "无法计算单位成效成本（没有新增支出或成效没有差异）。",
     "spending_intro": "各项政策按年度的支出（各情景所有运行的平均值），单位为百万元"
     "（指标 policy_spending_yuan.<政策名称>）。",
@@ -252,14 +274,21 @@ _ZH: dict[str, str] = {
     "prov_sha": "哈希值",
     "prov_scenario_hashes": "情景哈希值",
     "prov_none": "未记录",
+    "prov_calibration_now": "批量结果库未记录校准文件的哈希值：其代码版本 {stored}（git 提交）确定了这些文件。"
+    "本项目中这些文件当前的哈希值（当前代码版本 {now}{same}）：",
+    "prov_same": "，与结果库相同",
+    "prov_different": "，与结果库不同：这些可能不是运行时所用的文件",
     "howto": [
         "计数（人、人次）均为实际人数：模拟个体数乘以比例。比例较粗（100或以上）时，单元的月度数字以比例为步长变化；"
         "请看趋势，而不是单个月份。",
         "存量（人口、人才、留吉毕业生）是每月第一天的数值；流量（迁移、培训）是当月的合计，本报告按年度加总。",
         "批量结果中，曲线为各次运行的平均值，阴影带包含90%的运行结果。两个情景的区间带重叠时仍可能存在差异："
         "第四部分的配对差异比较共享随机数的运行，更为精确。",
-        "规划目标读自 calibration/policy_instruments.csv。一个情景在大多数运行中都达不到某个目标，说明在模型假设下"
-        "不太可能达到，而不是必然达不到。",
+        "单位成效成本（第四部分）是新增支出除以新增成效：数字越低越划算；区间很宽说明这些运行还不能确定它（请增加重复"
+        "运行次数）；没有数字说明该情景平均而言没有改善这项成效。",
+        "规划目标读自 calibration/policy_instruments.csv。其中培训目标只计算规划项目资助的培训"
+        "（training_person_times_subsidised_to_date），不计企业自主培训：没有培训政策的情景为零。"
+        "一个情景在大多数运行中都达不到某个目标，说明在模型假设下不太可能达到，而不是必然达不到。",
         "本报告的一切都是吉林省的模型结果，校准所用数据截至2020年11月1日普查日；docs/ODD.md 说明模型包括和不包括的"
         "内容，docs/parameters.md 解释每一项设置。",
     ],
@@ -277,6 +306,11 @@ def text(lang: str, key: str, **values: object) -> str:
     if not isinstance(label, str):
         raise TypeError(f"label {key} is not a single string")
     return label.format(**values) if values else label
+
+
+def has_text(lang: str, key: str) -> bool:
+    """Whether `key` has a label in `lang`."""
+    return key in _TEXT[lang]
 
 
 def paragraphs(lang: str, key: str) -> list[str]:

@@ -9,6 +9,7 @@ value (sample -1 where runs were not sampled).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ SHOWN = (
     "high_skill_talent",
     "high_skill_share",
     "training_person_times_to_date",
+    "training_person_times_subsidised_to_date",
 )
 #: Earlier names of shown indicators (outputs written before they were renamed): old -> new.
 RENAMED = {"training_person_times_since_2021": "training_person_times_to_date"}
@@ -48,7 +50,8 @@ RUN_METADATA_KEY = b"talentsim.run"
 TARGET_ITEMS: dict[str, tuple[str, float]] = {
     "high_skill_talent": ("high_skill_talent", 1.0),
     "high_skill_share_pct": ("high_skill_share", 0.01),
-    "training_person_times": ("training_person_times_to_date", 1.0),
+    # the plan counts the courses its programmes fund, not firms' own training (README, indicators)
+    "training_person_times": ("training_person_times_subsidised_to_date", 1.0),
 }
 #: The month the plan's 2025 targets refer to (the end of the 14th five-year plan).
 PLAN_END = "2025-12"
@@ -251,3 +254,9 @@ def load_targets(directory: Path = CALIBRATION_DIR) -> list[Target]:
             raise ReportError(f"{path}: plan_targets_2025 needs a row {item}")
         targets.append(Target(item, indicator, float(rows[item]) * factor))
     return targets
+
+
+def load_calibration_hashes(directory: Path = CALIBRATION_DIR) -> dict[str, str]:
+    """SHA-256 (first 16 hex digits) of every calibration/*.csv as it is now: the same digest a run's
+    manifest records as `data_file_hashes`."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in sorted(directory.glob("*.csv"))}

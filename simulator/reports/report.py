@@ -13,12 +13,22 @@ import numpy as np
 import pandas as pd
 
 from simulator import __version__
+from simulator.provenance import code_version
 from simulator.reports import figures, html, summaries
 from simulator.reports.comparison import compare
 from simulator.reports.fonts import embedded_font_css
 from simulator.reports.html import Cell
-from simulator.reports.i18n import LANGUAGES, paragraphs, text
-from simulator.reports.load import PLAN_END, ReportError, ReportInput, Target, load_input, load_targets, load_units
+from simulator.reports.i18n import LANGUAGES, has_text, paragraphs, text
+from simulator.reports.load import (
+    PLAN_END,
+    ReportError,
+    ReportInput,
+    Target,
+    load_calibration_hashes,
+    load_input,
+    load_targets,
+    load_units,
+)
 
 #: Indicators of the paired differences: indicator -> (label key, factor to the shown unit, suffix).
 DIFFERENCES = {
@@ -176,7 +186,12 @@ def glance(data: ReportInput, lang: str) -> str:
     )
     spend = summaries.spending_by_year(frame).groupby("scenario")["yuan"].sum()
     headers = [text(lang, "th_scenario"), text(lang, "population") + f" {last}", text(lang, "glance_change")]
-    headers += [text(lang, k) for k in ("high_skill_talent", "high_skill_share", "glance_retained")]
+    goal = {t.indicator: t.value for t in load_targets()}
+    headers += [
+        text(lang, "high_skill_talent") + text(lang, "glance_target", value=_fmt(goal["high_skill_talent"])),
+        text(lang, "high_skill_share") + text(lang, "glance_target", value=_fmt(goal["high_skill_share"], True)),
+        text(lang, "glance_retained"),
+    ]
     headers += [text(lang, "glance_migration", start=first, end=last), text(lang, "glance_spending")]
     rows = []
     for name in data.scenarios:
@@ -385,7 +400,8 @@ def _costs(costs: pd.DataFrame, lang: str, year: int, data: ReportInput, baselin
     rows = []
     for _, row in costs.sort_values(["variant", "outcome"]).iterrows():
         interval = f"{_fmt(row['lo90'])} – {_fmt(row['hi90'])}" if np.isfinite(row["yuan_per_unit_mean"]) else "—"
-        label = text(lang, row["outcome"]) if row["outcome"] in DIFFERENCES else row["outcome"]
+        key = f"outcome_{row['outcome']}"
+        label = text(lang, key, year=year) if has_text(lang, key) else str(row["outcome"])
         rows.append(
             [
                 row["variant"],
@@ -454,13 +470,19 @@ def _provenance(data: ReportInput, lang: str) -> str:
     else:
         rows += _store_rows(data, lang, none)
         hashes = _store_hashes(data)
+    note = ""
+    if not hashes and data.kind == "store":  # the store records the code version only: show today's files
+        hashes = load_calibration_hashes()
+        now, stored = code_version(), str(manifest.get("code_version") or none)
+        same = text(lang, "prov_same" if now == stored and not now.endswith("-dirty") else "prov_different")
+        note = html.paragraph(text(lang, "prov_calibration_now", stored=stored, now=now, same=same), "note")
     parts = [html.paragraph(text(lang, "prov_intro")), html.table(["", ""], rows)]
     if data.kind == "store":
         scenario_hashes = _scenario_hashes(data)
         if scenario_hashes:
             parts.append(f"<h3>{html.esc(text(lang, 'prov_scenario_hashes'))}</h3>")
             parts.append(html.table([text(lang, "th_scenario"), text(lang, "prov_sha")], scenario_hashes))
-    parts.append(f"<h3>{html.esc(text(lang, 'prov_calibration'))}</h3>")
+    parts.append(f"<h3>{html.esc(text(lang, 'prov_calibration'))}</h3>{note}")
     if hashes:
         parts.append(html.table([text(lang, "prov_file"), text(lang, "prov_sha")], sorted(hashes.items())))
     else:
