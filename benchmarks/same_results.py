@@ -4,6 +4,8 @@ tables value for value, with renamed indicators mapped to their old names.
 
     .venv/bin/python benchmarks/same_results.py --ref d2bfd7d       # every scenario, seeds 1-3, scale 1000
     .venv/bin/python benchmarks/same_results.py --ref HEAD~1 --seeds 1 --scale 2000 --end 2021-12
+    .venv/bin/python benchmarks/same_results.py --ref main --exact   # both sides with today's indicator names
+    TALENTSIM_KERNEL_MIN_SLOTS=0 .venv/bin/python benchmarks/same_results.py --ref main --exact  # kernels always
 
 Prints one line per (scenario, seed) and a last line with the count of runs that differ; exits 1 if any does.
 """
@@ -11,6 +13,7 @@ Prints one line per (scenario, seed) and a last line with the count of runs that
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -34,9 +37,10 @@ def run(tree: Path, scenario: Path, seed: int, scale: int, end: str, out: Path) 
     """Run `scenario` with the code of `tree` (its own package, this interpreter) into `out`."""
     command = [sys.executable, "-m", "simulator", "run", str(scenario), "--seed", str(seed), "--scale", str(scale)]
     command += ["--end", end, "--out", str(out), "--quiet"]
-    subprocess.run(
-        command, cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, check=True, capture_output=True
-    )
+    # the simulator's own settings pass through (e.g. TALENTSIM_KERNEL_MIN_SLOTS=0 to check the kernels)
+    env = {k: v for k, v in os.environ.items() if k.startswith("TALENTSIM_")}
+    env.update(PYTHONPATH=str(tree), PATH="/usr/bin:/bin")
+    subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True)
     return pd.read_parquet(out / "indicators.parquet")
 
 
@@ -60,7 +64,11 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--scale", type=int, default=1000)
     parser.add_argument("--end", default="2025-12")
+    parser.add_argument(
+        "--exact", action="store_true", help="no mapping of renamed indicators (for a ref that has the new names)"
+    )
     args = parser.parse_args()
+    renamed, dropped = ({}, {}) if args.exact else (RENAMED, DROPPED_BEFORE)
     differ = 0
     with tempfile.TemporaryDirectory() as tmp:
         old_tree = Path(tmp) / "old"
@@ -83,7 +91,7 @@ def main() -> int:
                         args.end,
                         Path(tmp) / f"old-{tag}",
                     )
-                    a, b = comparable(new, RENAMED, {}), comparable(old, {}, DROPPED_BEFORE)
+                    a, b = comparable(new, renamed, {}), comparable(old, {}, dropped)
                     same = a.equals(b)
                     differ += not same
                     detail = "identical" if same else f"DIFFER ({len(a)} vs {len(b)} rows)"

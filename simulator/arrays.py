@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import os
+
 import numpy as np
 
 #: Elements per chunk: small enough that bincount's conversion of each chunk to intp stays in cache.
@@ -17,3 +21,22 @@ def bincount(values: np.ndarray, minlength: int, weights: np.ndarray | None = No
         part = slice(start, start + CHUNK)
         out += np.bincount(values[part], weights=None if weights is None else weights[part], minlength=minlength)
     return out
+
+
+def kernel_min_slots() -> int:
+    """Person slots from which the compiled kernels (`simulator.kernels`) replace numpy: 1,000,000, or the
+    environment variable TALENTSIM_KERNEL_MIN_SLOTS (0: always, as the equivalence checks use it)."""
+    return int(os.environ.get("TALENTSIM_KERNEL_MIN_SLOTS", 1_000_000))
+
+
+def use_kernels(n_slots: int) -> bool:
+    """Whether a pass over `n_slots` person slots should use `simulator.kernels`: from `kernel_min_slots()`
+    on, when numba is installed and TALENTSIM_NO_KERNELS is not set."""
+    if n_slots < kernel_min_slots() or os.environ.get("TALENTSIM_NO_KERNELS"):
+        return False
+    return _numba_installed()
+
+
+@functools.cache
+def _numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None

@@ -25,6 +25,20 @@ def test_a_cached_population_equals_a_fresh_one_and_each_use_gets_its_own_copy(c
     assert same(second, fresh)
 
 
+def test_a_population_above_the_memory_limit_is_not_kept_and_each_use_builds_its_own(
+    calibration, parameters, monkeypatch
+):
+    cache.clear()
+    monkeypatch.setattr(cache, "MEMORY_BYTES_LIMIT", 1000)
+    first = cache.census_population(calibration, parameters, 5000, 3)
+    assert not cache._memory  # nothing kept: no second copy of a large population
+    first.region[:] = 0
+    second = cache.census_population(calibration, parameters, 5000, 3)
+    assert second is not first and same(
+        second, synthesize(calibration, parameters, 5000, stream(3, SYNTHESIS_STREAM))
+    )
+
+
 def test_the_key_follows_synthesis_inputs_only(calibration, parameters):
     key = cache.cache_key(calibration, parameters, 5000, 3)
     assert cache.cache_key(calibration, parameters.with_overrides({"migration.beta_income": 1.0}), 5000, 3) == key

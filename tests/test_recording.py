@@ -175,3 +175,15 @@ def test_the_age_profile_adds_up_to_the_indicators(run_frame, model_run):
     census = profile[(profile["date"] == "2020-11") & (profile["region"] == "province")]
     census = census[census["indicator"] == "population"].groupby("age_low")["value"].sum()
     assert census.loc[0] == pytest.approx(116_439, rel=0.05)
+
+
+def test_the_narrow_age_sex_cells_of_whole_columns_equal_the_table_ones():
+    from simulator.world.flows import age_sex_cells, age_sex_cells_all
+
+    rng = np.random.default_rng(5)
+    age = np.concatenate([np.arange(128), rng.integers(0, 128, 5000)]).astype(np.int8)
+    region = rng.integers(0, N_REGIONS, age.size).astype(np.int8)
+    sex = rng.integers(0, 2, age.size).astype(np.int8)
+    narrow = age_sex_cells_all(region, sex, age)
+    assert narrow.dtype == np.int16
+    np.testing.assert_array_equal(narrow, age_sex_cells(region, sex, age))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.arrays import CHUNK, use_kernels
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
@@ -114,16 +115,33 @@ def step(
 
 
 def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
-    """One uniform draw per person slot against the monthly death probability of the slot's age and sex."""
-    cell = persons.age_years.view(np.uint8) * np.uint8(2)  # ages stay below 128, so cells below 256
-    cell += persons.sex.view(np.uint8)
-    q = ctx.tables["mortality_monthly_by_cell"][cell]
-    idx = np.flatnonzero(state.draws.uniforms("deaths", persons.n) < q)
-    idx = idx[persons.status[idx] != Status.DEAD]
+    """One uniform draw per person slot against the monthly death probability of the slot's age and sex
+    (in chunks of slots, so that the temporaries stay in cache)."""
+    table = ctx.tables["mortality_monthly_by_cell"]
+    draws = state.draws.uniforms("deaths", persons.n)
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        idx = kernels.deaths(draws, persons.age_years, persons.sex, persons.status, table, int(Status.DEAD))
+    else:
+        idx = _deaths_numpy(persons, draws, table)
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
     flows.add_by_age("deaths", persons.region[idx], persons.sex[idx], persons.age_years[idx])
     end_jobs(persons, idx, state, Status.DEAD)
     state.policy.forfeit(persons, idx, ctx, state)
+
+
+def _deaths_numpy(persons: PersonStore, draws: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """The living slots whose draw is below their cell's death probability (the reference of the kernel)."""
+    ages, sexes = persons.age_years.view(np.uint8), persons.sex.view(np.uint8)
+    found = []
+    for start in range(0, persons.n, CHUNK):
+        part = slice(start, start + CHUNK)
+        cell = ages[part] * np.uint8(2)  # ages stay below 128, so cells below 256
+        cell += sexes[part]
+        found.append(np.flatnonzero(draws[part] < table[cell]) + start)
+    idx = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+    return idx[persons.status[idx] != Status.DEAD]
 
 
 def _births(
@@ -186,24 +204,50 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
     leave gradually. Leavers at or past the statutory age retire; younger ones become inactive.
     """
     table = ctx.tables["labour_exit_monthly_by_cell"]
-    status = persons.status
-    in_force = np.flatnonzero((status == Status.EMPLOYED) | (status == Status.UNEMPLOYED))
-    age = persons.age_years[in_force]
-    in_force = in_force[age >= int(ctx.tables["labour_peak_age"].min())]
+    min_age = int(ctx.tables["labour_peak_age"].min())
+    # the statutory age in months by sex x 2 + (tertiary or not)
+    limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), ctx.params) * 12
+    heavier = ctx.params["demography.exit_weight_past_statutory"]
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        in_force, past, chance = kernels.labour_exit_chances(
+            persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
+            int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, int(Edu.COLLEGE),
+            SECTOR_INDEX["agriculture"], limit.astype(np.float64), table, float(heavier),
+        )  # fmt: skip
+    else:
+        in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
     if in_force.size == 0:
         return
-    cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
-    limit = retirement_age_years(persons.sex[in_force], persons.edu[in_force], ctx.params) * 12
-    past = persons.age_months[in_force] >= limit
-    nonfarm = persons.sector[in_force] != SECTOR_INDEX["agriculture"]
-    weight = np.where(past & nonfarm, ctx.params["demography.exit_weight_past_statutory"], 1.0)
-    mean = np.bincount(cell, weights=weight, minlength=table.size) / np.maximum(
-        np.bincount(cell, minlength=table.size), 1
-    )
-    chance = np.minimum(table[cell] * weight / np.maximum(mean[cell], 1e-12), 1.0)
     leaving = rng.random(in_force.size) < chance
     end_jobs(persons, in_force[leaving & past], state, Status.RETIRED)
     end_jobs(persons, in_force[leaving & ~past], state, Status.INACTIVE)
+
+
+def _exit_chances(
+    persons: PersonStore, table: np.ndarray, min_age: int, limit: np.ndarray, heavier: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The persons in the labour force aged `min_age` or more, whether each is at or past the statutory age,
+    and each one's chance of leaving this month (the reference of `simulator.kernels.labour_exit_chances`)."""
+    status = persons.status
+    in_force = status == Status.EMPLOYED
+    in_force |= status == Status.UNEMPLOYED
+    in_force &= persons.age_years >= min_age
+    in_force = np.flatnonzero(in_force)
+    sex = persons.sex[in_force]
+    cell = persons.age_years[in_force].astype(np.int64) * 2 + sex
+    group = sex.astype(np.int64) * 2 + (persons.edu[in_force] >= Edu.COLLEGE)
+    past = persons.age_months[in_force] >= limit[group]
+    flagged = past & (persons.sector[in_force] != SECTOR_INDEX["agriculture"])
+    weight = np.where(flagged, heavier, 1.0)
+    mean = np.bincount(cell, weights=weight, minlength=table.size) / np.maximum(
+        np.bincount(cell, minlength=table.size), 1
+    )
+    # each person's chance is min(table x weight / mean, 1) of their cell and weight: two values per cell
+    per_cell = np.maximum(mean, 1e-12)
+    chances = np.minimum(np.stack([table * 1.0 / per_cell, table * heavier / per_cell], axis=1), 1.0)
+    return in_force, past, chances.ravel()[cell * 2 + flagged]
 
 
 PROCESS = Process(

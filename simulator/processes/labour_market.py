@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import bincount
+from simulator.arrays import CHUNK, bincount, use_kernels
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -45,16 +45,29 @@ def step(
 def _province_rates(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
     """Unemployed and labour force inside Jilin by age group (16-24, 25+) and education (below college,
     college or more), as (2, 2) arrays."""
+    # one key per person: 0-3 employed in Jilin by (age group x 2 + education group), 4-7 unemployed in
+    # Jilin, 8 the rest
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        counts = kernels.labour_force_by_group(
+            persons.status, persons.region, persons.age_years, persons.edu, int(Status.EMPLOYED),
+            int(Status.UNEMPLOYED), N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE),
+        ).astype(float)  # fmt: skip
+        jobless = counts[4:8].reshape(2, 2)
+        return jobless, counts[0:4].reshape(2, 2) + jobless
     status = persons.status
-    in_force = np.flatnonzero(
-        ((status == Status.EMPLOYED) | (status == Status.UNEMPLOYED)) & (persons.region < N_UNITS)
-    )
-    cell = (persons.age_years[in_force] > YOUTH_MAX_AGE).astype(np.int64) * 2 + (
-        persons.edu[in_force] >= Edu.COLLEGE
-    )
-    force = np.bincount(cell, minlength=4).reshape(2, 2).astype(float)
-    jobless = np.bincount(cell[status[in_force] == Status.UNEMPLOYED], minlength=4).reshape(2, 2).astype(float)
-    return jobless, force
+    employed, unemployed = status == Status.EMPLOYED, status == Status.UNEMPLOYED
+    key = (persons.age_years > YOUTH_MAX_AGE).view(np.int8) * np.int8(2)
+    key += persons.edu >= Edu.COLLEGE
+    key += unemployed.view(np.int8) * np.int8(4)
+    employed |= unemployed
+    np.logical_not(employed, out=employed)
+    employed |= persons.region >= N_UNITS
+    key[employed] = 8
+    counts = bincount(key, 9)
+    jobless = counts[4:8].reshape(2, 2)
+    return jobless, counts[0:4].reshape(2, 2) + jobless
 
 
 def census_youth_weights(persons: PersonStore) -> tuple[float, float]:
@@ -218,15 +231,25 @@ def set_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
     Outside the province only the regions' average wages matter (for migration); no wage is stored.
     """
     employees = np.flatnonzero(persons.employer >= 0)
-    employer = persons.employer[employees]
     firms = state.firms
-    level = firms.wage_level_yuan_month.astype(np.float32)[employer]
+    # the human-capital factor hc ** elasticity, as exp(elasticity log hc) in float32
+    factor = persons.human_capital[employees]
+    np.log(factor, out=factor)
+    factor *= np.float32(ctx.params["labour.hc_wage_elasticity"])
+    np.exp(factor, out=factor)
+    firm_level = firms.wage_level_yuan_month.astype(np.float32)
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        firms.wage_bill_yuan = kernels.wages_and_bills(
+            employees, persons.employer, persons.edu, factor, firm_level, EDU_WAGE_PREMIUM,
+            persons.wage_yuan_month, len(firms), CHUNK,
+        )  # fmt: skip
+        return
+    employer = persons.employer[employees]
+    level = firm_level[employer]
     level *= EDU_WAGE_PREMIUM[persons.edu[employees]]
-    hc = persons.human_capital[employees]
-    np.log(hc, out=hc)
-    hc *= np.float32(ctx.params["labour.hc_wage_elasticity"])
-    np.exp(hc, out=hc)
-    level *= hc
+    level *= factor
     persons.wage_yuan_month[employees] = level
     firms.wage_bill_yuan = bincount(employer, len(firms), weights=level)
 

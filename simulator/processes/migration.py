@@ -214,16 +214,18 @@ def _followers(
     p = ctx.params
     age = persons.age_years[movers]
     groups = (
-        (25, 49, p["migration.child_follow_prob"], persons.age_years <= 15),
-        (30, 59, p["migration.elder_follow_prob"], persons.age_years >= 65),
+        (25, 49, p["migration.child_follow_prob"], lambda ages: ages <= 15),
+        (30, 59, p["migration.elder_follow_prob"], lambda ages: ages >= 65),
     )
-    for low, high, prob, dependant_age in groups:
+    for low, high, prob, of_age in groups:
         leading = (age >= low) & (age <= high) & (rng.random(movers.size) < prob)
         if not leading.any():
             continue
-        dependants = np.flatnonzero(dependant_age)
-        ok = (persons.status[dependants] != Status.DEAD) & (persons.months_since_move[dependants] > 0)
-        dependants = dependants[ok]
+        # one mask over all slots, updated in place: of age, alive and not moved this month
+        dependants = of_age(persons.age_years)
+        dependants &= persons.status != Status.DEAD
+        dependants &= persons.months_since_move > 0
+        dependants = np.flatnonzero(dependants)
         their_region = persons.region[dependants]
         per_region = np.bincount(their_region, minlength=N_REGIONS)
         take_src, take_dst = source[leading], destination[leading]

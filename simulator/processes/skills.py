@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.arrays import CHUNK, use_kernels
 from simulator.codes import SECTOR_INDEX, Edu, Status, Tier
 from simulator.people.store import PersonStore
 from simulator.processes.base import Indicator, Process, counter
@@ -36,9 +37,39 @@ def step(
     """Learning, depreciation, training and tier changes of one month."""
     p = ctx.params.group("skills")
     status, h = persons.status, persons.human_capital
-    h += np.float32(p["learning_per_year"] / 12.0) * (status == Status.EMPLOYED)
-    idle = np.flatnonzero((status == Status.UNEMPLOYED) | (status == Status.INACTIVE))
-    h[idle] = np.maximum(h[idle] * np.float32(1.0 - p["depreciation_per_year"] / 12.0), np.float32(0.5))
+    learning = np.float32(p["learning_per_year"] / 12.0)
+    keep = np.float32(1.0 - p["depreciation_per_year"] / 12.0)
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        codes = int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE)
+        kernels.learn_and_depreciate(h, status, *codes, learning, keep, np.float32(0.5))
+    else:
+        _learn_and_depreciate(h, status, learning, keep)
+    _training_and_tiers(persons, ctx, state, rng, flows, p)
+
+
+def _learn_and_depreciate(h: np.ndarray, status: np.ndarray, learning: np.float32, keep: np.float32) -> None:
+    """Human capital `h` in place: + learning if employed, x keep (at least 0.5) if unemployed or inactive
+    (the reference of the kernel)."""
+    for start in range(0, h.size, CHUNK):  # in chunks of persons: the temporaries stay in cache
+        part = slice(start, start + CHUNK)
+        s, hc = status[part], h[part]
+        hc += learning * (s == Status.EMPLOYED)
+        idle = np.flatnonzero((s == Status.UNEMPLOYED) | (s == Status.INACTIVE))
+        hc[idle] = np.maximum(hc[idle] * keep, np.float32(0.5))
+
+
+def _training_and_tiers(
+    persons: PersonStore,
+    ctx: Context,
+    state: WorldState,
+    rng: np.random.Generator,
+    flows: MonthFlows,
+    p: dict[str, float],
+) -> None:
+    """Training courses, certification, entry into the skilled workforce and professional titles."""
+    h = persons.human_capital
 
     # firm-funded training: employees of Jilin firms (employer >= 0) at a yearly rate (drawn by thinning)
     drawn = sample_slots(persons.n, monthly(p["training_rate_per_year"]), rng)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.arrays import bincount
+from simulator.arrays import bincount, use_kernels
 from simulator.codes import N_SECTORS, SCHOOLING_YEARS, SECTORS, Edu, Status, Tier
 from simulator.dates import calendar_month, month_to_date
 from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.people.store import PersonStore
 from simulator.processes import flow_indicators
 from simulator.processes.base import Indicator
-from simulator.world.flows import AGE_FLOWS, AGE_GROUP_LOWS, N_AGE_GROUPS, MonthFlows, age_sex_cells
+from simulator.world.flows import AGE_FLOWS, AGE_GROUP_LOWS, N_AGE_GROUPS, MonthFlows, age_sex_cells_all
 from simulator.world.state import WorldState
 
 STOCK_INDICATORS: tuple[Indicator, ...] = (
@@ -178,17 +178,8 @@ class Recorder:
     def record_stocks(self, persons: PersonStore, state: WorldState, month: int) -> None:
         """Stocks on the first day of `month` (before that month's processes run)."""
         s = self.scale
-        key = persons.region.astype(np.int16)
-        for factor, part in ((N_STATUS, persons.status), (N_TIER, persons.tier)):
-            key *= factor
-            key += part
-        key *= N_BAND
-        key += persons.age_years >= 16
-        key += persons.age_years >= 60
-        key *= N_EDU
-        key += np.maximum(persons.edu, persons.enrolled)
-        cells = N_REGIONS * N_STATUS * N_TIER * N_BAND * N_EDU
-        cube = bincount(key, cells).reshape(N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU)
+        cube, ages = stock_counts(persons)
+        self.age_population[month] = ages
         alive = cube[:, : Status.DEAD]
         population = alive.sum(axis=(1, 2, 3, 4))
         working_age = alive[:, :, :, 1].sum(axis=(1, 2, 3))
@@ -212,9 +203,6 @@ class Recorder:
             total = bottom[inside].sum()
             self._put(month, name, ratio, top[inside].sum() / total if total > 0 else np.nan)
 
-        living = persons.status != Status.DEAD
-        cells = age_sex_cells(persons.region[living], persons.sex[living], persons.age_years[living])
-        self.age_population[month] = bincount(cells, self.age_population.shape[1])
         put_count("population", population, outside=True)
         put_count("working_age_population", working_age, outside=True)
         put_count("employed", employed)
@@ -362,6 +350,35 @@ class Recorder:
         frame.insert(0, "replicate", replicate)
         frame.insert(0, "scenario", scenario)
         return frame
+
+
+def stock_counts(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
+    """Persons by (region, status, tier, age band 0-15/16-59/60+, education: max(edu, enrolled)), as a float
+    array of that shape, and the living by age-profile cell (`age_sex_cells_all`), as int64: by one compiled
+    pass (`simulator.kernels.stock_counts`) for large populations, else by numpy."""
+    shape = (N_REGIONS, N_STATUS, N_TIER, N_BAND, N_EDU)
+    n_cells = N_REGIONS * 2 * N_AGE_GROUPS
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        cube, ages = kernels.stock_counts(
+            persons.region, persons.status, persons.tier, persons.age_years, persons.edu, persons.enrolled,
+            persons.sex, np.array(shape, dtype=np.int64), int(Status.DEAD), N_AGE_GROUPS,
+        )  # fmt: skip
+        return cube.astype(float).reshape(shape), ages
+    key = persons.region.astype(np.int16)
+    for factor, part in ((N_STATUS, persons.status), (N_TIER, persons.tier)):
+        key *= factor
+        key += part
+    key *= N_BAND
+    key += persons.age_years >= 16
+    key += persons.age_years >= 60
+    key *= N_EDU
+    key += np.maximum(persons.edu, persons.enrolled)
+    cube = bincount(key, int(np.prod(shape))).reshape(shape)
+    cells = age_sex_cells_all(persons.region, persons.sex, persons.age_years)
+    cells[persons.status == Status.DEAD] = n_cells  # the dead in a bin of their own, left out
+    return cube, bincount(cells, n_cells + 1)[:n_cells].astype(np.int64)
 
 
 def last_graduation_month(month: int) -> int:

@@ -1,9 +1,9 @@
 """A cache of census-day populations: the population for (seed, scale, synthesis inputs) is built once and
 reused, so runs that differ only in behavioural parameters or levers skip synthesis.
 
-In memory within a process (a few recent populations); on disk too when the environment variable
-`TALENTSIM_SYNTHESIS_CACHE` names a folder (one `.npz` file per key, written atomically). Every use gets its
-own copy: runs change their population.
+In memory within a process (a few recent populations, each of at most `MEMORY_BYTES_LIMIT`); on disk too when
+the environment variable `TALENTSIM_SYNTHESIS_CACHE` names a folder (one `.npz` file per key, written
+atomically). Every use gets its own copy: runs change their population.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from simulator.rng import SYNTHESIS_STREAM, stream
 from simulator.synthesis.population import PARAMETER_PREFIXES, synthesize
 
 MEMORY_SLOTS = 4
+#: Populations larger than this (bytes of their columns) are not kept in memory: each use would need a copy
+#: beside the kept one, and at scale 1 (about 1.3 GB) that copy alone is a third of the run's memory budget.
+MEMORY_BYTES_LIMIT = 512 * 2**20
 _memory: OrderedDict[str, PersonStore] = OrderedDict()
 
 
@@ -67,6 +70,8 @@ def census_population(data: CalibrationData, params: Parameters, scale: int, see
         store = synthesize(data, params, scale, stream(seed, SYNTHESIS_STREAM))
         if folder:
             _save(store, Path(folder) / f"{key}.npz")
+    if store.nbytes > MEMORY_BYTES_LIMIT:
+        return store  # too large to keep a copy: this use gets the only one
     _memory[key] = store
     while len(_memory) > MEMORY_SLOTS:
         _memory.popitem(last=False)

@@ -73,9 +73,13 @@ def synthesize(data: CalibrationData, params: Parameters, scale: int, rng: np.ra
     counts = controlled_round(cells.reshape(N_UNITS, -1) / scale, unit_totals, age_sex_totals, rng)
     counts = counts.reshape(cells.shape)
     flat = counts.ravel()
-    cell_index = np.repeat(np.arange(flat.size), flat)
-    unit, age, sex = np.unravel_index(cell_index, counts.shape)
+    # each cell's (unit, age, sex) repeated by its count, in narrow types (no int64 array per person)
+    cell_unit, cell_age, cell_sex = np.unravel_index(np.arange(flat.size), counts.shape)
+    unit = np.repeat(cell_unit.astype(np.int8), flat)
+    age = np.repeat(cell_age.astype(np.int16), flat)
+    sex = np.repeat(cell_sex.astype(np.int8), flat)
     _append_persons(store, unit, unit, age, sex, rng)
+    del unit, age, sex
 
     # --- outside: the diaspora (origin in Jilin) and a pool of outside-born persons who may move to Jilin ---
     _append_outside(store, data, params, targets, scale, rng)
@@ -121,7 +125,7 @@ def _append_persons(
         age_years.size,
         age_months=months,
         age_years=age_years.astype(np.int8),
-        birthday_phase=((-(months.astype(np.int64) + 1)) % 12).astype(np.int8),
+        birthday_phase=((-(months + np.int16(1))) % np.int16(12)).astype(np.int8),
         sex=sex.astype(np.int8),
         region=region.astype(np.int8),
         origin=origin.astype(np.int8),
@@ -237,9 +241,7 @@ def _assign_students(
             inside & (edu == level) & (age >= low) & (age <= high) & (status != Status.STUDENT)
         )
         weights = 1.0 / (1.0 + (age[candidates] - low)) ** 2
-        w = np.zeros(store.n)
-        w[candidates] = weights
-        chosen = weighted_choice_exact(w, wanted, rng)
+        chosen = candidates[weighted_choice_exact(weights, wanted, rng)]
         enrol(chosen, level, rng.integers(0, PROGRAMME_YEARS[level], size=chosen.size))
         # a share of Jilin's students come from other provinces: their ties are there
         from_outside = chosen[rng.random(chosen.size) < he["outside_origin_share_of_he_students"]]
@@ -276,11 +278,13 @@ def _place_students_at_universities(store: PersonStore, params: Parameters, rng:
     )
     gaps = np.maximum(target - current, 0)
     destination = rng.permutation(np.repeat(np.arange(N_UNITS), gaps))[: movers.size]
-    age, sex = store.age_years.astype(np.int64), store.sex.astype(np.int64)
+    age, sex = store.age_years, store.sex
     partners_pool = np.flatnonzero(inside & (store.status != Status.STUDENT))
-    key = lambda idx, unit: (unit.astype(np.int64) * 256 + age[idx]) * 2 + sex[idx]  # noqa: E731
+    # (unit x 256 + age) x 2 + sex is below 2 ** 13: int16 keys (the stable sort gives the same order)
+    key = lambda idx, unit: (unit.astype(np.int16) * 256 + age[idx]) * 2 + sex[idx]  # noqa: E731
     wanted = key(movers, destination)
     pool_key = key(partners_pool, store.region[partners_pool])
+    del inside
     order = np.argsort(pool_key, kind="stable")
     pool_sorted, pool_key_sorted = partners_pool[order], pool_key[order]
     for k in np.unique(wanted):
@@ -311,11 +315,15 @@ def _previous_level(level: int) -> int:
 
 def _labour_cells(store: PersonStore, free: np.ndarray) -> np.ndarray:
     """Cell of each person for the labour profile: inside/outside x sex x employment band (-1: none)."""
-    band = employment_band(store.age_years.astype(np.int16))
+    band = employment_band(np.arange(MAX_AGE + 1)).astype(np.int16)[store.age_years]  # by a table of ages
     n_bands = len(EMPLOYMENT_BAND_NAMES)
-    outside = (store.region >= N_UNITS).astype(np.int64)
-    cell = (outside * 2 + store.sex.astype(np.int64)) * n_bands + band
-    return np.where(free & (band >= 0), cell, -1)
+    cell = (store.region >= N_UNITS).astype(np.int16)
+    cell *= 2
+    cell += store.sex
+    cell *= n_bands
+    cell += band
+    cell[~(free & (band >= 0))] = -1
+    return cell
 
 
 def _common_factor(rates: np.ndarray, counts: np.ndarray, wanted: float, cap: float = 0.98) -> float:
@@ -430,22 +438,28 @@ def _assign_tiers(
     store: PersonStore, targets: CensusTargets, params: Parameters, scale: int, rng: np.random.Generator
 ) -> None:
     """Professional-technical and high-skill talent at their census stocks; skilled workers by assumed share."""
+    # the weights are computed for the eligible persons only (everyone else has weight 0)
     employed = (store.status == Status.EMPLOYED) & (store.region < N_UNITS)
-    age, edu, sector = store.age_years.astype(np.int16), store.edu, store.sector
-    public = sector == SECTOR_INDEX["public_services"]
-    w_prof = employed * (edu >= Edu.COLLEGE) * np.where(edu >= Edu.BACHELOR, 3.0, 1.0) * np.where(public, 2.0, 1.0)
-    prof = weighted_choice_exact(w_prof.astype(float), int(round(targets.professional_technical / scale)), rng)
+    age, edu, sector = store.age_years, store.edu, store.sector
+    public = SECTOR_INDEX["public_services"]
+    idx = np.flatnonzero(employed & (edu >= Edu.COLLEGE))
+    w_prof = np.where(edu[idx] >= Edu.BACHELOR, 3.0, 1.0) * np.where(sector[idx] == public, 2.0, 1.0)
+    prof = idx[weighted_choice_exact(w_prof, int(round(targets.professional_technical / scale)), rng)]
     store.tier[prof] = Tier.PROFESSIONAL
-    industrial = (SECTOR_CLASS[np.maximum(sector, 0)] == 2) | (sector == SECTOR_INDEX["logistics_trade"])
-    eligible = employed & (store.tier == Tier.NONE) & (edu >= Edu.JUNIOR) & (edu <= Edu.COLLEGE)
-    w_high = eligible * np.where(industrial, 4.0, 1.0) * np.where((age >= 30) & (age < 60), 2.0, 0.5)
-    high = weighted_choice_exact(w_high.astype(float), int(round(targets.high_skill / scale)), rng)
+
+    def industrial(idx: np.ndarray) -> np.ndarray:
+        return (SECTOR_CLASS[np.maximum(sector[idx], 0)] == 2) | (sector[idx] == SECTOR_INDEX["logistics_trade"])
+
+    idx = np.flatnonzero(employed & (store.tier == Tier.NONE) & (edu >= Edu.JUNIOR) & (edu <= Edu.COLLEGE))
+    prime = (age[idx] >= 30) & (age[idx] < 60)
+    w_high = np.where(industrial(idx), 4.0, 1.0) * np.where(prime, 2.0, 0.5)
+    high = idx[weighted_choice_exact(w_high, int(round(targets.high_skill / scale)), rng)]
     store.tier[high] = Tier.HIGH_SKILL
     share = params["synthesis.high_skill_share_of_skilled"]
     skilled_count = int(round(targets.high_skill * (1 - share) / share / scale))
-    eligible = employed & (store.tier == Tier.NONE) & (edu >= Edu.PRIMARY) & (edu <= Edu.COLLEGE)
-    w_skilled = eligible * np.where(industrial, 3.0, 1.0)
-    store.tier[weighted_choice_exact(w_skilled.astype(float), skilled_count, rng)] = Tier.SKILLED
+    idx = np.flatnonzero(employed & (store.tier == Tier.NONE) & (edu >= Edu.PRIMARY) & (edu <= Edu.COLLEGE))
+    w_skilled = np.where(industrial(idx), 3.0, 1.0)
+    store.tier[idx[weighted_choice_exact(w_skilled, skilled_count, rng)]] = Tier.SKILLED
 
 
 def _assign_human_capital(store: PersonStore, rng: np.random.Generator) -> None:
@@ -469,16 +483,18 @@ def _mark_july_2020_graduates(
     They count as new graduates (migration, graduate subsidies) until July 2021. Their number is a
     year's graduates (assumption: all still in Jilin); they are not counted in `graduates_retained`.
     """
-    age = store.age_years.astype(np.int16)
+    age = store.age_years
     eligible = (store.region < N_UNITS) & (store.edu >= Edu.COLLEGE) & (store.status != Status.STUDENT)
     eligible &= (age >= 20) & (age <= 30)
-    weight = np.where(eligible, 1.0 / (1.0 + np.abs(age - 23.0)) ** 2, 0.0)
+    idx = np.flatnonzero(eligible)
+    del eligible
+    weight = 1.0 / (1.0 + np.abs(age[idx].astype(np.int16) - 23.0)) ** 2  # the eligible only (others: 0)
     per_year = (
         params["education.he_graduates_per_year"]
         + data.graduates["jilin_master_graduates_2018"]
         + data.graduates["jilin_phd_graduates_2018"]
     )
-    chosen = weighted_choice_exact(weight, int(round(per_year / scale)), rng)
+    chosen = idx[weighted_choice_exact(weight, int(round(per_year / scale)), rng)]
     store.graduation_month[chosen] = JULY_2020
 
 

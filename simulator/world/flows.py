@@ -24,6 +24,21 @@ AGE_GROUP_OF_AGE = (np.searchsorted(np.array(AGE_GROUP_LOWS), np.arange(128), si
 AGE_FLOWS = ("deaths", "in_migrants_interprovincial", "out_migrants_interprovincial")
 
 
+def age_sex_cells_all(region: np.ndarray, sex: np.ndarray, age_years: np.ndarray) -> np.ndarray:
+    """`age_sex_cells` for whole person columns (ages 0..127), as int16 computed in place: no int64 array and
+    no table look-up per person. The age group is age // 5 + (age > 0), at most the open group (the census'
+    groups 0, 1-4, 5-9, ..., 100+); tests check it against AGE_GROUP_OF_AGE."""
+    cells = (age_years // np.int8(5)).astype(np.int16)
+    cells += age_years > 0
+    np.minimum(cells, N_AGE_GROUPS - 1, out=cells)
+    key = region.astype(np.int16)
+    key *= 2
+    key += sex
+    key *= N_AGE_GROUPS
+    key += cells
+    return key
+
+
 def age_sex_cells(region: np.ndarray, sex: np.ndarray, age_years: np.ndarray) -> np.ndarray:
     """Cell of the age profile of each person: (region x 2 + sex) x N_AGE_GROUPS + age group."""
     group = AGE_GROUP_OF_AGE[age_years.astype(np.int64)]

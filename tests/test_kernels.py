@@ -1,0 +1,128 @@
+"""The compiled kernels give exactly what the numpy code they replace gives, on the same persons and draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator import arrays
+from simulator.codes import SECTOR_INDEX, Edu, Status
+from simulator.people.retirement import retirement_age_years
+from simulator.people.store import PersonStore
+from simulator.processes import demography, labour_market, skills
+from simulator.recording.recorder import stock_counts
+
+pytest.importorskip("numba")
+from simulator import kernels  # noqa: E402 - needs numba
+
+
+@pytest.fixture(scope="module")
+def model(calibration, parameters):
+    """A model after eight months (some dead, movers, births); read only."""
+    from simulator.model import TalentFlowModel
+
+    built = TalentFlowModel(scale=2000, seed=11, end="2021-06", parameters=parameters, data=calibration)
+    built.run()
+    return built
+
+
+@pytest.fixture(scope="module")
+def persons(model) -> PersonStore:
+    """The model's persons with statuses and sectors shuffled so that every combination occurs."""
+    store = model.persons.copy()
+    rng = np.random.default_rng(3)
+    some = rng.random(store.n) < 0.2
+    store.status[some] = rng.integers(0, 7, some.sum())
+    store.sector[some] = rng.integers(-1, 14, some.sum())
+    return store
+
+
+@pytest.fixture
+def kernels_on(monkeypatch):
+    def switch(on: bool) -> None:
+        monkeypatch.setenv("TALENTSIM_KERNEL_MIN_SLOTS", "0" if on else str(10**12))
+
+    return switch
+
+
+def test_numba_is_used_only_from_the_threshold_and_can_be_switched_off(monkeypatch):
+    monkeypatch.delenv("TALENTSIM_KERNEL_MIN_SLOTS", raising=False)
+    monkeypatch.delenv("TALENTSIM_NO_KERNELS", raising=False)
+    assert not arrays.use_kernels(arrays.kernel_min_slots() - 1)
+    assert arrays.use_kernels(arrays.kernel_min_slots())
+    monkeypatch.setenv("TALENTSIM_NO_KERNELS", "1")
+    assert not arrays.use_kernels(10**9)
+
+
+def test_stock_counts_kernel_equals_numpy(persons, kernels_on):
+    kernels_on(False)
+    cube, ages = stock_counts(persons)
+    kernels_on(True)
+    cube_k, ages_k = stock_counts(persons)
+    assert cube.sum() == persons.n and ages.sum() == (persons.status != Status.DEAD).sum()
+    np.testing.assert_array_equal(cube_k, cube)
+    np.testing.assert_array_equal(ages_k, ages)
+
+
+def test_labour_force_by_group_kernel_equals_numpy(persons, kernels_on):
+    kernels_on(False)
+    jobless, force = labour_market._province_rates(persons)
+    kernels_on(True)
+    jobless_k, force_k = labour_market._province_rates(persons)
+    assert force.sum() > jobless.sum() > 0
+    np.testing.assert_array_equal(jobless_k, jobless)
+    np.testing.assert_array_equal(force_k, force)
+
+
+def test_deaths_kernel_equals_numpy_on_the_same_draws(persons):
+    table = np.linspace(0.0, 0.5, 256).astype(np.float32)  # many deaths, every cell used
+    draws = np.random.default_rng(1).random(persons.n, dtype=np.float32)
+    expected = demography._deaths_numpy(persons, draws, table)
+    got = kernels.deaths(draws, persons.age_years, persons.sex, persons.status, table, int(Status.DEAD))
+    assert expected.size > 100
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_exit_chances_kernel_equals_numpy(persons, parameters):
+    table = np.random.default_rng(2).random(256) * 0.05
+    limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), parameters) * 12
+    for heavier in (4.0, 2.7):
+        expected = demography._exit_chances(persons, table, 30, limit, heavier)
+        got = kernels.labour_exit_chances(
+            persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
+            int(Status.EMPLOYED), int(Status.UNEMPLOYED), 30, int(Edu.COLLEGE), SECTOR_INDEX["agriculture"],
+            limit.astype(np.float64), table, heavier,
+        )  # fmt: skip
+        assert expected[0].size > 100 and expected[1].any() and not expected[1].all()
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_learning_kernel_equals_numpy(persons):
+    h = np.random.default_rng(4).uniform(0.4, 3.0, persons.n).astype(np.float32)
+    learning, keep = np.float32(0.03 / 12), np.float32(1 - 0.05 / 12)
+    expected = h.copy()
+    skills._learn_and_depreciate(expected, persons.status, learning, keep)
+    got = h.copy()
+    codes = int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE)
+    kernels.learn_and_depreciate(got, persons.status, *codes, learning, keep, np.float32(0.5))
+    assert (expected != h).any() and (expected == 0.5).any()
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_wages_kernel_equals_numpy(model, kernels_on, monkeypatch):
+    import copy
+
+    monkeypatch.setattr(arrays, "CHUNK", 1000)  # several chunks of employees in both sums of the bills
+    monkeypatch.setattr(labour_market, "CHUNK", 1000)
+    results = []
+    for on in (False, True):
+        kernels_on(on)
+        persons, state = model.persons.copy(), copy.deepcopy(model.state)
+        persons.wage_yuan_month[:] = 0.0
+        labour_market.set_wages(persons, model.context, state)
+        results.append((persons.wage_yuan_month.copy(), state.firms.wage_bill_yuan.copy()))
+    (wages, bills), (wages_k, bills_k) = results
+    assert (wages > 0).sum() > 1000 and bills.sum() > 0
+    np.testing.assert_array_equal(wages_k, wages)
+    np.testing.assert_array_equal(bills_k, bills)
