@@ -17,14 +17,13 @@ from __future__ import annotations
 import inspect
 import io
 import json
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from simulator.atomic import write_atomically
 from simulator.dates import date_to_month, month_to_date
 from simulator.inputs.calibration import CalibrationData
 from simulator.levers import PolicySet, build_levers
@@ -189,19 +188,7 @@ def write_file(path: str | Path, blob: bytes) -> None:
     path = Path(path)
     check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        with os.fdopen(handle, "wb") as out:
-            out.write(blob)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, blob)
 
 
 def read_file(path: str | Path) -> bytes:

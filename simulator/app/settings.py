@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from simulator.atomic import write_atomically
 from simulator.dates import month_to_date
 from simulator.geography import UNITS
 from simulator.scenario import Scenario, ScenarioError, load_scenario
@@ -279,14 +279,7 @@ class AppSettings:
         path = folder / f"{self.name}.toml"
         if path.exists() and not path.read_text(encoding="utf-8", errors="replace").startswith(HEADER):
             raise ScenarioError(path, "", "exists and was not written by talentsim app; not replaced")
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(self.to_toml())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, self.to_toml())
         load_scenario(path)  # what talentsim run will read
         return path
 

@@ -40,6 +40,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
+from simulator.atomic import write_atomically
 from simulator.estimation import objective
 from simulator.estimation.config import (
     CalibrationConfig,
@@ -286,14 +287,7 @@ def write_parameters(values: dict[str, float], note: str, directory: Path = CALI
         raise ValueError(f"{path}: no rows for {sorted(missing)}")
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, buffer.getvalue())
     load_parameters(directory, required=required_parameters())  # still a valid file
     return path
 

@@ -15,14 +15,13 @@ draws passes while a change of behaviour does not) and 0.005 for rates and share
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulator.atomic import write_atomically
 from simulator.geography import UNITS
 
 PINNED_FILE = Path(__file__).resolve().parent.parent.parent / "tests" / "baseline_pinned.csv"
@@ -115,14 +114,7 @@ def describe(comparison: pd.DataFrame) -> str:
 
 def write(frame: pd.DataFrame, path: Path = PINNED_FILE) -> None:
     """Write the pinned file atomically."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            frame.to_csv(handle, index=False, float_format="%.10g")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, frame.to_csv(index=False, float_format="%.10g"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,15 +32,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulator.atomic import write_atomically
 from simulator.estimation import moments
 from simulator.geography import REGIONS
 from simulator.inputs.files import CALIBRATION_DIR
@@ -474,14 +473,7 @@ def _write(table: pd.DataFrame, out: Path) -> None:
             raise ValidationError(f"--out {out}: exists and is not a validation table; not replacing it")
     if not out.parent.is_dir():
         raise ValidationError(f"--out {out}: folder {out.parent} does not exist")
-    handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-            table.to_csv(f, index=False, lineterminator="\n")
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(out, table.to_csv(index=False, lineterminator="\n"))
 
 
 def validate_command(

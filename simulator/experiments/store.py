@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from simulator.atomic import new_file_mode, write_atomically
 from simulator.provenance import code_version
 
 STORE_FILE = "store.json"
@@ -102,26 +102,9 @@ def run_file_name(scenario: str, sample: int, replicate: int) -> str:
     return f"{scenario}__s{sample}__r{replicate}.parquet"
 
 
-def default_mode(directory: bool = False) -> int:
-    """Permissions of a new file or folder under the process's umask (temporary ones start private)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return (0o777 if directory else 0o666) & ~mask
-
-
 def atomic_write(path: Path, write: Any) -> None:
     """Call write(temporary path) and rename the result to `path` (a hidden temporary file beside it)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        os.chmod(temporary, default_mode())
-        write(temporary)
-        with open(temporary, "rb") as done:
-            os.fsync(done.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, write)
 
 
 def read_meta(path: Path) -> dict[str, Any] | None:
@@ -308,7 +291,7 @@ def _create(out: Path, experiment: Any, meta: dict[str, Any]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        staging.chmod(default_mode(directory=True))
+        staging.chmod(new_file_mode(directory=True))
         (staging / "indicators").mkdir()
         (staging / "scenarios").mkdir()
         (staging / "experiment.toml").write_bytes(experiment.text)

@@ -9,12 +9,11 @@ empty boxes.)
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator import atomic
 from simulator.reports.load import ReportError
 
 #: Marks a page as talentsim's own, so a later report may replace it.
@@ -151,13 +150,4 @@ def check_destination(path: Path) -> None:
 def write_atomically(path: Path, text: str) -> Path:
     """Write `text` to `path` through a temporary file beside it renamed into place."""
     check_destination(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic.write_atomically(path, text)
