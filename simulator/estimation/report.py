@@ -86,6 +86,13 @@ def identification(setup: FitSetup, jacobian: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _save_figure(fig: plt.Figure, path: Path) -> None:
+    """Lay out, write at the report's resolution and close a figure."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def _plot_trace(trace: pd.DataFrame, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 3.5))
     for stage, colour in (("global", "tab:blue"), ("local", "tab:orange"), ("identification", "tab:grey")):
@@ -97,9 +104,7 @@ def _plot_trace(trace: pd.DataFrame, path: Path) -> None:
     ax.set_xlabel("candidate")
     ax.set_ylabel("loss")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(fig, path)
 
 
 def _plot_targets(table: pd.DataFrame, path: Path) -> None:
@@ -115,9 +120,7 @@ def _plot_targets(table: pd.DataFrame, path: Path) -> None:
     ax.set_xlabel("(simulated - observed) / tolerance")
     ax.invert_yaxis()
     ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(fig, path)
 
 
 def _plot_cohorts(table: pd.DataFrame, setup: FitSetup, path: Path) -> None:
@@ -138,9 +141,7 @@ def _plot_cohorts(table: pd.DataFrame, setup: FitSetup, path: Path) -> None:
     ax.set_xlabel("age of the cohort at the start of the decade")
     ax.set_ylabel("net migration per year")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(fig, path)
 
 
 def _plot_identification(setup: FitSetup, ident: dict[str, Any], path: Path) -> None:
@@ -155,9 +156,7 @@ def _plot_identification(setup: FitSetup, ident: dict[str, Any], path: Path) -> 
     b.semilogy(np.arange(1, ident["singular_values"].size + 1), np.maximum(ident["singular_values"], 1e-6), "o-")
     b.axhline(IDENTIFIED_NORM, color="tab:red", lw=1)
     b.set_xlabel("singular value, by rank")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(fig, path)
 
 
 def _md_table(frame: pd.DataFrame) -> list[str]:
