@@ -97,7 +97,25 @@ def deaths(
 
 
 @numba.njit(cache=True, nogil=True)
-def labour_exit_chances(
+def _exit_cell_and_flag(
+    age_years: np.ndarray,
+    age_months: np.ndarray,
+    sex: np.ndarray,
+    edu: np.ndarray,
+    sector: np.ndarray,
+    i: int,
+    college: int,
+    agriculture: int,
+    limit_months: np.ndarray,
+) -> tuple[int, bool, bool]:
+    """(2 age + sex, at or past the statutory age, past it and not a farmer) of slot i."""
+    group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
+    past = age_months[i] >= limit_months[group]
+    return max(np.int64(age_years[i]), 0) * 2 + sex[i], past, past and sector[i] != agriculture
+
+
+@numba.njit(cache=True, nogil=True)
+def labour_exit_cells(
     status: np.ndarray,
     age_years: np.ndarray,
     age_months: np.ndarray,
@@ -110,43 +128,66 @@ def labour_exit_chances(
     college: int,
     agriculture: int,
     limit_months: np.ndarray,
-    table: np.ndarray,
+    n_cells: int,
     heavier: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The employed and unemployed aged `min_age` or more (in slot order), whether each is at or past the
-    statutory age (`limit_months` by sex x 2 + tertiary), and each one's monthly chance of leaving the labour
-    force: min(table[cell] x weight / mean weight of the cell, 1), cell = 2 age + sex, weight `heavier` for
-    non-farm workers past the statutory age, else 1 (`simulator.processes.demography._leave_labour_force`;
-    the cells' weights are summed in slot order, as numpy's bincount does)."""
-    n = status.size
-    chosen = np.empty(n, dtype=np.int64)
-    past = np.empty(n, dtype=np.bool_)
-    flagged = np.empty(n, dtype=np.bool_)
-    count = np.zeros(table.size, dtype=np.int64)
-    weights = np.zeros(table.size, dtype=np.float64)
-    k = 0
-    for i in range(n):
+) -> tuple[np.ndarray, np.ndarray]:
+    """Persons in the labour force aged `min_age` or more by cell 2 age + sex, and the sum of their weights
+    (`heavier` for non-farm workers at or past the statutory age, `limit_months` by sex x 2 + tertiary, else
+    1), summed in slot order as numpy's bincount does (`simulator.processes.demography._exit_chances`). No
+    branch on the person's status: the loop runs at the same speed whatever the order of the slots."""
+    count = np.zeros(n_cells, dtype=np.int64)
+    weights = np.zeros(n_cells, dtype=np.float64)
+    for i in range(status.size):
         s = status[i]
-        if (s != employed and s != unemployed) or age_years[i] < min_age:
-            continue
-        group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
-        is_past = age_months[i] >= limit_months[group]
-        is_flagged = is_past and sector[i] != agriculture
-        cell = np.int64(age_years[i]) * 2 + sex[i]
-        count[cell] += 1
-        weights[cell] += heavier if is_flagged else 1.0
-        chosen[k] = i
-        past[k] = is_past
-        flagged[k] = is_flagged
-        k += 1
-    chance = np.empty(k, dtype=np.float64)
-    for j in range(k):
-        i = chosen[j]
-        cell = np.int64(age_years[i]) * 2 + sex[i]
-        mean = weights[cell] / max(count[cell], 1)
-        weight = heavier if flagged[j] else 1.0
-        chance[j] = min(table[cell] * weight / max(mean, 1e-12), 1.0)
-    return chosen[:k].copy(), past[:k].copy(), chance
+        inside = (s == employed or s == unemployed) and age_years[i] >= min_age
+        cell, past, flagged = _exit_cell_and_flag(
+            age_years, age_months, sex, edu, sector, i, college, agriculture, limit_months
+        )
+        count[cell] += np.int64(inside)
+        weights[cell] += (heavier if flagged else 1.0) if inside else 0.0
+    return count, weights
+
+
+@numba.njit(cache=True, nogil=True)
+def labour_exits(
+    status: np.ndarray,
+    age_years: np.ndarray,
+    age_months: np.ndarray,
+    sex: np.ndarray,
+    edu: np.ndarray,
+    sector: np.ndarray,
+    employed: int,
+    unemployed: int,
+    min_age: int,
+    college: int,
+    agriculture: int,
+    limit_months: np.ndarray,
+    chances: np.ndarray,
+    draws: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The persons of `labour_exit_cells` (in slot order, the j-th taking draws[j]) whose draw is below their
+    chance chances[2 cell + flagged], and whether each is at or past the statutory age."""
+    leaving = np.empty(1024, dtype=np.int64)
+    past_age = np.empty(1024, dtype=np.bool_)
+    k = 0
+    j = 0
+    last = draws.size - 1
+    for i in range(status.size):
+        s = status[i]
+        inside = (s == employed or s == unemployed) and age_years[i] >= min_age
+        cell, past, flagged = _exit_cell_and_flag(
+            age_years, age_months, sex, edu, sector, i, college, agriculture, limit_months
+        )
+        leave = inside and draws[min(j, last)] < chances[cell * 2 + np.int64(flagged)]
+        j += np.int64(inside)
+        if leave:
+            if k == leaving.size:
+                leaving = np.concatenate((leaving, np.empty(k, dtype=np.int64)))
+                past_age = np.concatenate((past_age, np.empty(k, dtype=np.bool_)))
+            leaving[k] = i
+            past_age[k] = past
+            k += 1
+    return leaving[:k].copy(), past_age[:k].copy()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -199,3 +240,61 @@ def wages_and_bills(
             part[firm] += level
         bill += part
     return bill
+
+
+@numba.njit(cache=True, nogil=True)
+def move_candidates(
+    draws: np.ndarray,
+    age_years: np.ndarray,
+    ceiling_by_age: np.ndarray,
+    graduation_month: np.ndarray,
+    fresh_from: int,
+    events: np.ndarray,
+) -> np.ndarray:
+    """Slots i with draws[i] < ceiling_by_age[age_years[i]] (ages below 0 index from the end, as numpy
+    does), a graduation at or after `fresh_from`, or a life event (`simulator.processes.migration.consider`:
+    a superset of those who consider a move, the same with or without this kernel)."""
+    out = np.empty(draws.size, dtype=np.int64)
+    k = 0
+    size = ceiling_by_age.size
+    for i in range(draws.size):
+        a = np.int64(age_years[i])
+        if a < 0:
+            a += size
+        if draws[i] < ceiling_by_age[a] or graduation_month[i] >= fresh_from or events[i] != 0:
+            out[k] = i
+            k += 1
+    return out[:k].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def follower_pools(
+    age_years: np.ndarray,
+    status: np.ndarray,
+    months_since_move: np.ndarray,
+    region: np.ndarray,
+    dead: int,
+    child_max_age: int,
+    elder_min_age: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The living persons not moved this month aged `child_max_age` or less, and those aged `elder_min_age`
+    or more: (children, their regions, elderly, their regions), in slot order
+    (`simulator.processes.migration._followers`)."""
+    n = age_years.size
+    children = np.empty(n, dtype=np.int64)
+    elders = np.empty(n, dtype=np.int64)
+    c = 0
+    e = 0
+    for i in range(n):
+        if status[i] == dead or months_since_move[i] <= 0:
+            continue
+        a = age_years[i]
+        if a <= child_max_age:
+            children[c] = i
+            c += 1
+        elif a >= elder_min_age:
+            elders[e] = i
+            e += 1
+    children = children[:c].copy()
+    elders = elders[:e].copy()
+    return children, region[children], elders, region[elders]

@@ -23,8 +23,20 @@ def stream(seed: int, key: int, month: int = -1) -> np.random.Generator:
 
 
 def slot_uniforms_start(seed: int, keys: tuple[int, int], month: int, n_start: int) -> np.ndarray:
-    """One float32 uniform for each of the `n_start` slots that exist at the start of `month`."""
-    return stream(seed, keys[0], month).random(n_start, dtype=np.float32)
+    """One float32 uniform for each of the `n_start` slots that exist at the start of `month`.
+
+    The array's buffer has room for the slots a month may add (`slot_room`), so that `slot_uniforms` can
+    append their numbers without copying the month's numbers (a copy costs as much as drawing at scale 1).
+    """
+    buffer = np.empty(n_start + slot_room(n_start), dtype=np.float32)
+    stream(seed, keys[0], month).random(dtype=np.float32, out=buffer[:n_start])
+    return buffer[:n_start]
+
+
+def slot_room(n_start: int) -> int:
+    """Spare room after the start-of-month slots in a buffer of per-slot uniforms: 1/128 of them (the
+    month's births and arrivals are about 1/2000), at least 1,024."""
+    return max(1024, n_start // 128)
 
 
 def slot_uniforms(
@@ -37,8 +49,14 @@ def slot_uniforms(
     first = prefetched if prefetched is not None else slot_uniforms_start(seed, keys, month, n_start)
     if n <= n_start:
         return first[:n]
-    added = stream(seed, keys[1], month).random(n - n_start, dtype=np.float32)
-    return np.concatenate([first, added])
+    added = stream(seed, keys[1], month)
+    base = first.base
+    if isinstance(base, np.ndarray) and base.dtype == np.float32 and base.ndim == 1 and base.size >= n:
+        # the buffer `slot_uniforms_start` made, with room for the added slots: fill them in place
+        both = base[:n]
+        added.random(dtype=np.float32, out=both[n_start:])
+        return both
+    return np.concatenate([first, added.random(n - n_start, dtype=np.float32)])
 
 
 def sample(idx: np.ndarray, probability: float, rng: np.random.Generator) -> np.ndarray:

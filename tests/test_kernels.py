@@ -83,19 +83,44 @@ def test_deaths_kernel_equals_numpy_on_the_same_draws(persons):
     np.testing.assert_array_equal(got, expected)
 
 
-def test_exit_chances_kernel_equals_numpy(persons, parameters):
+def test_exit_cells_kernel_equals_numpy(persons, parameters):
     table = np.random.default_rng(2).random(256) * 0.05
     limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), parameters) * 12
     for heavier in (4.0, 2.7):
-        expected = demography._exit_chances(persons, table, 30, limit, heavier)
-        got = kernels.labour_exit_chances(
+        in_force, past, chance = demography._exit_chances(persons, table, 30, limit, heavier)
+        count, weights = kernels.labour_exit_cells(
             persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
             int(Status.EMPLOYED), int(Status.UNEMPLOYED), 30, int(Edu.COLLEGE), SECTOR_INDEX["agriculture"],
-            limit.astype(np.float64), table, heavier,
+            limit.astype(np.float64), table.size, heavier,
         )  # fmt: skip
-        assert expected[0].size > 100 and expected[1].any() and not expected[1].all()
-        for a, b in zip(got, expected, strict=True):
-            np.testing.assert_array_equal(a, b)
+        assert in_force.size > 100 and past.any() and not past.all()
+        assert count.sum() == in_force.size
+        cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
+        np.testing.assert_array_equal(count, np.bincount(cell, minlength=table.size))
+        chances = demography._cell_chances(table, count, weights, heavier)
+        assert set(np.unique(chance)) <= set(chances.ravel()) and np.unique(chance).size > 50
+
+
+def test_labour_exit_kernels_give_the_same_leavers_as_numpy(model, persons, kernels_on):
+    """The whole step with the kernels and with numpy, on the same persons and the same stream, with exit
+    hazards raised so that many leave at every age."""
+    import copy
+    import dataclasses
+
+    tables = dict(model.context.tables)
+    tables["labour_exit_monthly_by_cell"] = np.minimum(tables["labour_exit_monthly_by_cell"] * 30, 0.9)
+    context = dataclasses.replace(model.context, tables=tables)
+    results = []
+    for on in (False, True):
+        kernels_on(on)
+        store, state = persons.copy(), copy.deepcopy(model.state)
+        demography._leave_labour_force(store, context, state, np.random.default_rng(5))
+        results.append((store.status.copy(), state.firms.employment.copy()))
+    (status, employment), (status_k, employment_k) = results
+    assert (status == Status.RETIRED).sum() > (persons.status == Status.RETIRED).sum() + 100
+    assert (status == Status.INACTIVE).sum() > (persons.status == Status.INACTIVE).sum() + 10
+    np.testing.assert_array_equal(status_k, status)
+    np.testing.assert_array_equal(employment_k, employment)
 
 
 def test_learning_kernel_equals_numpy(persons):
@@ -126,3 +151,25 @@ def test_wages_kernel_equals_numpy(model, kernels_on, monkeypatch):
     assert (wages > 0).sum() > 1000 and bills.sum() > 0
     np.testing.assert_array_equal(wages_k, wages)
     np.testing.assert_array_equal(bills_k, bills)
+
+
+def test_move_candidates_kernel_gives_the_same_persons_who_consider(model, persons, kernels_on):
+    """`migration.consider` with the kernel's candidates and with numpy's, on the same draws; some persons have
+    life events and recent graduations."""
+    import copy
+
+    from simulator.people.store import EVENT_JOB_LOST
+    from simulator.processes import migration
+
+    store = persons.copy()
+    rng = np.random.default_rng(6)
+    store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
+    store.graduation_month[rng.random(store.n) < 0.05] = model.state.month - 3
+    store.age_years[:5] = -1  # a birth not yet aged: indexes the table from its end, as numpy does
+    found = []
+    for on in (False, True):
+        kernels_on(on)
+        state = copy.deepcopy(model.state)
+        found.append(migration.consider(store, model.context, state))
+    assert found[0].size > 200
+    np.testing.assert_array_equal(found[1], found[0])

@@ -211,25 +211,33 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
     if use_kernels(persons.n):
         from simulator import kernels
 
-        in_force, past, chance = kernels.labour_exit_chances(
+        persons_and_codes = (
             persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
             int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, int(Edu.COLLEGE),
-            SECTOR_INDEX["agriculture"], limit.astype(np.float64), table, float(heavier),
+            SECTOR_INDEX["agriculture"], limit.astype(np.float64),
         )  # fmt: skip
+        count, weights = kernels.labour_exit_cells(*persons_and_codes, table.size, float(heavier))
+        if count.sum() == 0:
+            return
+        draws = rng.random(int(count.sum()))
+        chances = _cell_chances(table, count, weights, heavier)
+        leaving, past = kernels.labour_exits(*persons_and_codes, chances.ravel(), draws)
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
-    if in_force.size == 0:
-        return
-    leaving = rng.random(in_force.size) < chance
-    end_jobs(persons, in_force[leaving & past], state, Status.RETIRED)
-    end_jobs(persons, in_force[leaving & ~past], state, Status.INACTIVE)
+        if in_force.size == 0:
+            return
+        leaving = rng.random(in_force.size) < chance
+        leaving, past = in_force[leaving], past[leaving]
+    end_jobs(persons, leaving[past], state, Status.RETIRED)
+    end_jobs(persons, leaving[~past], state, Status.INACTIVE)
 
 
 def _exit_chances(
     persons: PersonStore, table: np.ndarray, min_age: int, limit: np.ndarray, heavier: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The persons in the labour force aged `min_age` or more, whether each is at or past the statutory age,
-    and each one's chance of leaving this month (the reference of `simulator.kernels.labour_exit_chances`)."""
+    and each one's chance of leaving this month (the reference of `simulator.kernels.labour_exit_cells` and
+    `simulator.kernels.labour_exits`)."""
     status = persons.status
     in_force = status == Status.EMPLOYED
     in_force |= status == Status.UNEMPLOYED
@@ -241,13 +249,18 @@ def _exit_chances(
     past = persons.age_months[in_force] >= limit[group]
     flagged = past & (persons.sector[in_force] != SECTOR_INDEX["agriculture"])
     weight = np.where(flagged, heavier, 1.0)
-    mean = np.bincount(cell, weights=weight, minlength=table.size) / np.maximum(
-        np.bincount(cell, minlength=table.size), 1
-    )
-    # each person's chance is min(table x weight / mean, 1) of their cell and weight: two values per cell
-    per_cell = np.maximum(mean, 1e-12)
-    chances = np.minimum(np.stack([table * 1.0 / per_cell, table * heavier / per_cell], axis=1), 1.0)
+    chances = _cell_chances(
+        table, np.bincount(cell, minlength=table.size), np.bincount(cell, weights=weight, minlength=table.size),
+        heavier,
+    )  # fmt: skip
     return in_force, past, chances.ravel()[cell * 2 + flagged]
+
+
+def _cell_chances(table: np.ndarray, count: np.ndarray, weights: np.ndarray, heavier: float) -> np.ndarray:
+    """Chance of leaving by (cell, flagged): min(table x weight / the cell's mean weight, 1), weight 1 or
+    `heavier`; `count` and `weights` are the cells' persons and summed weights."""
+    per_cell = np.maximum(weights / np.maximum(count, 1), 1e-12)
+    return np.minimum(np.stack([table * 1.0 / per_cell, table * heavier / per_cell], axis=1), 1.0)
 
 
 PROCESS = Process(

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.arrays import use_kernels
 from simulator.codes import Edu, Status
 from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
 from simulator.people.labour_profile import YOUTH_MAX_AGE
-from simulator.people.store import EVENT_JOB_LOST, PersonStore, fresh_graduates
+from simulator.people.store import EVENT_JOB_LOST, FRESH_GRADUATE_MONTHS, PersonStore, fresh_graduates
 from simulator.processes.base import Indicator, Process
 from simulator.processes.labour_market import end_jobs
 from simulator.world.context import EDU_WAGE_PREMIUM, Context
@@ -38,6 +39,9 @@ from simulator.world.flows import MOVE_FLOWS, MonthFlows
 from simulator.world.state import WorldState
 
 HAZARD_BANDS = (16, 20, 25, 30, 35, 45, 55, 65, 75, 200)
+#: Oldest age of a child who may follow a mover, and youngest of an elderly person who may.
+CHILD_MAX_AGE = 15
+ELDER_MIN_AGE = 65
 #: Regions with an amenity constant: every unit and outside region.
 AMENITY_REGIONS = REGIONS
 HAZARD_NAMES = (
@@ -91,20 +95,33 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
 
     One uniform draw per person slot (so that the draws do not depend on anyone's state). The exact
     hazard is computed only where it can matter: for everyone whose draw falls below the largest hazard
-    their age allows without life events, and for everyone with a life event.
+    their age allows without life events, and for everyone with a life event. (From
+    `simulator.arrays.kernel_min_slots()` slots on a compiled kernel lists them in one pass, comparing each
+    draw with its age's largest hazard; the persons who consider are the same.)
     """
     p = ctx.params
     draws = state.draws.uniforms("migration", persons.n)
     table = ctx.tables["migration_hazard"]
     recent_move = np.float32(p["migration.recent_move_multiplier"])
-    graduated = fresh_graduates(persons.graduation_month, state.month)
-    special = graduated | (persons.events != 0)
-    ceiling = table.max() * (1.0 + recent_move)
-    maybe = np.flatnonzero((draws < ceiling) | special)
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        fresh_from = state.month - FRESH_GRADUATE_MONTHS
+        maybe = kernels.move_candidates(
+            draws, persons.age_years, table * (1.0 + recent_move), persons.graduation_month, fresh_from,
+            persons.events,
+        )  # fmt: skip
+        graduated = fresh_graduates(persons.graduation_month[maybe], state.month)
+        special = graduated | (persons.events[maybe] != 0)
+    else:
+        graduated = fresh_graduates(persons.graduation_month, state.month)
+        special = graduated | (persons.events != 0)
+        ceiling = table.max() * (1.0 + recent_move)
+        maybe = np.flatnonzero((draws < ceiling) | special)
+        graduated, special = graduated[maybe], special[maybe]
     hazard = table[persons.age_years[maybe]]
-    graduated = graduated[maybe]
     maybe_draws = draws[maybe]
-    keep = (maybe_draws < hazard * (1.0 + recent_move)) | special[maybe]
+    keep = (maybe_draws < hazard * (1.0 + recent_move)) | special
     maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
     # graduation multiplies the hazard, the more so the more recent it is
     since = (state.month - persons.graduation_month[maybe].astype(np.int64)).astype(np.float32)
@@ -132,9 +149,19 @@ def employment_probability(persons: PersonStore, idx: np.ndarray, state: WorldSt
     """Probability of being employed in every region (columns) for persons `idx` (rows): one minus the
     region's unemployment rate of the person's age group (16-24 or 25+) times the province's relative rate of
     the person's education group within that age group, kept within [0.05, 1]."""
-    regions = state.regions
+    group, tertiary = _age_and_education_groups(persons, idx)
+    return _employment_probability(group, tertiary, state)
+
+
+def _age_and_education_groups(persons: PersonStore, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(age group: 0 for 16-24, 1 for 25+; 1 for college education or more) of persons `idx`, as int64."""
     group = (persons.age_years[idx] > YOUTH_MAX_AGE).astype(np.int64)
     tertiary = (persons.edu[idx] >= Edu.COLLEGE).astype(np.int64)
+    return group, tertiary
+
+
+def _employment_probability(group: np.ndarray, tertiary: np.ndarray, state: WorldState) -> np.ndarray:
+    regions = state.regions
     risk = regions.edu_relative_risk[group, tertiary]
     rate = regions.unemployment_by_age[:, group].T * risk[:, None]
     return np.clip(1.0 - rate, 0.05, 1.0)
@@ -149,38 +176,87 @@ def utilities(persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldS
     alternative of a person, so it is left out (it cannot change a logit choice). The benefit term is
     computed only when some lever offers a benefit.
     """
+    table, rows = utility_table(persons, idx, ctx, state)
+    return table if rows is None else table[rows]
+
+
+def utility_table(
+    persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The utilities of `utilities` as (table, rows): person k's utilities are table[rows[k]], or table[k]
+    when rows is None.
+
+    Without benefits (no lever offers one) and without a person-specific outsider penalty, utility depends on
+    a person only through (region, region of origin, age group, education group): the table then has one row
+    per such cell present, computed with the same operations as a person's row would be (so the values are
+    the same to the last bit), and `rows` gives each person's cell. Otherwise it has a row per person.
+    """
     p = ctx.params
     here = persons.region[idx].astype(np.int64)
     origin = persons.origin[idx].astype(np.int64)
+    group, tertiary = _age_and_education_groups(persons, idx)
+    benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
+    reduction = state.policy.outsider_penalty_reduction(persons, idx, ctx, state)
+    penalty = p["migration.outsider_penalty"] - reduction
+    if not np.isscalar(benefit) or not np.isscalar(penalty):
+        employment = _employment_probability(group, tertiary, state)
+        extra = None
+        if not np.isscalar(benefit):
+            annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
+            wage = state.regions.wage_level_yuan_month
+            extra = p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :] * employment))
+        return _utility_rows(here, origin, employment, extra, penalty, ctx, state), None
+    key = ((here * N_REGIONS + origin) * 2 + group) * 2 + tertiary
+    cells, rows = np.unique(key, return_inverse=True)
+    here, origin = cells // (4 * N_REGIONS), (cells // 4) % N_REGIONS
+    employment = _employment_probability((cells // 2) % 2, cells % 2, state)
+    return _utility_rows(here, origin, employment, None, penalty, ctx, state), rows
+
+
+def _utility_rows(
+    here: np.ndarray,
+    origin: np.ndarray,
+    employment: np.ndarray,
+    extra: np.ndarray | None,
+    penalty: np.ndarray | float,
+    ctx: Context,
+    state: WorldState,
+) -> np.ndarray:
+    """Utility of every region (columns) for rows of persons or cells: their region, region of origin and
+    probability of employment in every region, the person's benefit term `extra` (or None) and the outsider
+    penalty (scalar or by row)."""
+    p = ctx.params
     regions = state.regions
     wage = regions.wage_level_yuan_month
-    employment = employment_probability(persons, idx, state)
     log_employment = np.log(employment)
     size = p["migration.beta_size"] * ctx.tables["log_population_millions"]
     region_term = p["migration.beta_income"] * np.log(wage) + size + regions.amenity
     u = region_term[None, :] + (p["migration.beta_income"] + p["migration.beta_employment"]) * log_employment
     u = u.astype(np.float32)
-    benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
-    if not np.isscalar(benefit):
-        annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
-        u += p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :] * employment))
-    rows = np.arange(idx.size)
+    if extra is not None:
+        u += extra
+    rows = np.arange(here.size)
     shock = np.log(np.maximum(mobility_multiplier(ctx, state), 1e-12)).astype(np.float32)
     u += shock[None, :]
     u[rows, here] -= shock[here]
     u -= p["migration.beta_distance"] * ctx.log_distance[here]
     u[rows, here] += p["migration.stay_bonus"] - size[here]  # size counts a destination's openings, not home's
     u[rows, origin] += p["migration.origin_tie"]
-    penalty = p["migration.outsider_penalty"] - state.policy.outsider_penalty_reduction(persons, idx, ctx, state)
     u[:, :N_UNITS] -= (np.maximum(penalty, 0.0) * (origin >= N_UNITS))[:, None]
     return u
 
 
-def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Logit choice: one region per row, drawn from the softmax of its utilities with one uniform."""
+def choose(utility: np.ndarray, rng: np.random.Generator, rows: np.ndarray | None = None) -> np.ndarray:
+    """Logit choice: one region per row, drawn from the softmax of its utilities with one uniform.
+
+    With `rows`, `utility` is a table and row k of the choice uses utility[rows[k]] (`utility_table`); the
+    softmax is computed once per table row, and the choices are those of the gathered rows.
+    """
     weight = np.exp(utility - utility.max(axis=1, keepdims=True))
     cumulative = np.cumsum(weight, axis=1)
-    threshold = rng.random(utility.shape[0])[:, None] * cumulative[:, -1:]
+    if rows is not None:
+        cumulative = cumulative[rows]
+    threshold = rng.random(cumulative.shape[0])[:, None] * cumulative[:, -1:]
     return np.minimum((cumulative < threshold).sum(axis=1), utility.shape[1] - 1)
 
 
@@ -191,7 +267,8 @@ def step(
     idx = consider(persons, ctx, state)
     if idx.size == 0:
         return
-    destination = choose(utilities(persons, idx, ctx, state), rng).astype(np.int8)
+    table, rows = utility_table(persons, idx, ctx, state)
+    destination = choose(table, rng, rows).astype(np.int8)
     movers = persons.region[idx] != destination
     idx, destination = idx[movers], destination[movers]
     source = persons.region[idx].copy()
@@ -214,19 +291,17 @@ def _followers(
     p = ctx.params
     age = persons.age_years[movers]
     groups = (
-        (25, 49, p["migration.child_follow_prob"], lambda ages: ages <= 15),
-        (30, 59, p["migration.elder_follow_prob"], lambda ages: ages >= 65),
+        (25, 49, p["migration.child_follow_prob"], "children"),
+        (30, 59, p["migration.elder_follow_prob"], "elderly"),
     )
-    for low, high, prob, of_age in groups:
+    pools: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    for low, high, prob, kind in groups:
         leading = (age >= low) & (age <= high) & (rng.random(movers.size) < prob)
         if not leading.any():
             continue
-        # one mask over all slots, updated in place: of age, alive and not moved this month
-        dependants = of_age(persons.age_years)
-        dependants &= persons.status != Status.DEAD
-        dependants &= persons.months_since_move > 0
-        dependants = np.flatnonzero(dependants)
-        their_region = persons.region[dependants]
+        if pools is None:
+            pools = _follower_pools(persons)
+        dependants, their_region = pools[kind]
         per_region = np.bincount(their_region, minlength=N_REGIONS)
         take_src, take_dst = source[leading], destination[leading]
         chosen, chosen_dst = [], []
@@ -238,6 +313,27 @@ def _followers(
         if chosen:
             idx = np.concatenate(chosen)
             relocate(persons, idx, np.concatenate(chosen_dst).astype(np.int8), ctx, state, flows)
+
+
+def _follower_pools(persons: PersonStore) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Who may follow a mover, by kind: the living persons not moved this month, in slot order, and their
+    regions.
+
+    "children" are aged up to CHILD_MAX_AGE, "elderly" from ELDER_MIN_AGE. Children who follow change only
+    children's places, so the elderly's pool may be listed before they move.
+    """
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        children, child_region, elders, elder_region = kernels.follower_pools(
+            persons.age_years, persons.status, persons.months_since_move, persons.region, int(Status.DEAD),
+            CHILD_MAX_AGE, ELDER_MIN_AGE,
+        )  # fmt: skip
+        return {"children": (children, child_region), "elderly": (elders, elder_region)}
+    staying = (persons.status != Status.DEAD) & (persons.months_since_move > 0)
+    children = np.flatnonzero(staying & (persons.age_years <= CHILD_MAX_AGE))
+    elders = np.flatnonzero(staying & (persons.age_years >= ELDER_MIN_AGE))
+    return {"children": (children, persons.region[children]), "elderly": (elders, persons.region[elders])}
 
 
 def _positions_of(values: np.ndarray, r: int, k: int, count: int, rng: np.random.Generator) -> np.ndarray:
