@@ -90,28 +90,9 @@ def deaths(
     out = np.empty(draws.size, dtype=np.int64)
     k = 0
     for i in range(draws.size):
-        if draws[i] < table[np.int64(age_years[i]) * 2 + sex[i]] and status[i] != dead:
-            out[k] = i
-            k += 1
+        out[k] = i
+        k += (draws[i] < table[np.int64(age_years[i]) * 2 + sex[i]]) & (status[i] != dead)
     return out[:k].copy()
-
-
-@numba.njit(cache=True, nogil=True)
-def _exit_cell_and_flag(
-    age_years: np.ndarray,
-    age_months: np.ndarray,
-    sex: np.ndarray,
-    edu: np.ndarray,
-    sector: np.ndarray,
-    i: int,
-    college: int,
-    agriculture: int,
-    limit_months: np.ndarray,
-) -> tuple[int, bool, bool]:
-    """(2 age + sex, at or past the statutory age, past it and not a farmer) of slot i."""
-    group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
-    past = age_months[i] >= limit_months[group]
-    return max(np.int64(age_years[i]), 0) * 2 + sex[i], past, past and sector[i] != agriculture
 
 
 @numba.njit(cache=True, nogil=True)
@@ -129,64 +110,55 @@ def labour_exit_cells(
     agriculture: int,
     limit_months: np.ndarray,
     n_cells: int,
-    heavier: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Persons in the labour force aged `min_age` or more by cell 2 age + sex, and the sum of their weights
-    (`heavier` for non-farm workers at or past the statutory age, `limit_months` by sex x 2 + tertiary, else
-    1), summed in slot order as numpy's bincount does (`simulator.processes.demography._exit_chances`). No
-    branch on the person's status: the loop runs at the same speed whatever the order of the slots."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The persons in the labour force aged `min_age` or more (in slot order); their number by cell
+    2 age + sex; and the number of them flagged (non-farm workers at or past the statutory age,
+    `limit_months` by sex x 2 + tertiary) by cell (`simulator.processes.demography._exit_chances`)."""
+    chosen = np.empty(status.size, dtype=np.int64)
     count = np.zeros(n_cells, dtype=np.int64)
-    weights = np.zeros(n_cells, dtype=np.float64)
+    flagged_count = np.zeros(n_cells, dtype=np.int64)
+    k = 0
     for i in range(status.size):
         s = status[i]
-        inside = (s == employed or s == unemployed) and age_years[i] >= min_age
-        cell, past, flagged = _exit_cell_and_flag(
-            age_years, age_months, sex, edu, sector, i, college, agriculture, limit_months
-        )
-        count[cell] += np.int64(inside)
-        weights[cell] += (heavier if flagged else 1.0) if inside else 0.0
-    return count, weights
+        if ((s != employed) & (s != unemployed)) | (age_years[i] < min_age):
+            continue
+        group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
+        flagged = (age_months[i] >= limit_months[group]) & (sector[i] != agriculture)
+        cell = np.int64(age_years[i]) * 2 + sex[i]
+        count[cell] += 1
+        flagged_count[cell] += np.int64(flagged)
+        chosen[k] = i
+        k += 1
+    return chosen[:k].copy(), count, flagged_count
 
 
 @numba.njit(cache=True, nogil=True)
 def labour_exits(
-    status: np.ndarray,
+    chosen: np.ndarray,
     age_years: np.ndarray,
     age_months: np.ndarray,
     sex: np.ndarray,
     edu: np.ndarray,
     sector: np.ndarray,
-    employed: int,
-    unemployed: int,
-    min_age: int,
     college: int,
     agriculture: int,
     limit_months: np.ndarray,
     chances: np.ndarray,
     draws: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The persons of `labour_exit_cells` (in slot order, the j-th taking draws[j]) whose draw is below their
-    chance chances[2 cell + flagged], and whether each is at or past the statutory age."""
-    leaving = np.empty(1024, dtype=np.int64)
-    past_age = np.empty(1024, dtype=np.bool_)
+    """The persons chosen[j] whose draw draws[j] is below their chance chances[2 cell + flagged], and whether
+    each is at or past the statutory age."""
+    leaving = np.empty(chosen.size, dtype=np.int64)
+    past_age = np.empty(chosen.size, dtype=np.bool_)
     k = 0
-    j = 0
-    last = draws.size - 1
-    for i in range(status.size):
-        s = status[i]
-        inside = (s == employed or s == unemployed) and age_years[i] >= min_age
-        cell, past, flagged = _exit_cell_and_flag(
-            age_years, age_months, sex, edu, sector, i, college, agriculture, limit_months
-        )
-        leave = inside and draws[min(j, last)] < chances[cell * 2 + np.int64(flagged)]
-        j += np.int64(inside)
-        if leave:
-            if k == leaving.size:
-                leaving = np.concatenate((leaving, np.empty(k, dtype=np.int64)))
-                past_age = np.concatenate((past_age, np.empty(k, dtype=np.bool_)))
-            leaving[k] = i
-            past_age[k] = past
-            k += 1
+    for j in range(chosen.size):  # no branch: every person is written at k, and k moves on for leavers
+        i = chosen[j]
+        group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
+        past = age_months[i] >= limit_months[group]
+        flagged = past & (sector[i] != agriculture)
+        leaving[k] = i
+        past_age[k] = past
+        k += draws[j] < chances[(np.int64(age_years[i]) * 2 + sex[i]) * 2 + np.int64(flagged)]
     return leaving[:k].copy(), past_age[:k].copy()
 
 
@@ -205,10 +177,10 @@ def learn_and_depreciate(
     (float32 throughout, as `simulator.processes.skills.step`)."""
     for i in range(status.size):
         s = status[i]
-        if s == employed:
-            human_capital[i] = human_capital[i] + learning
-        elif s == unemployed or s == inactive:
-            human_capital[i] = max(human_capital[i] * keep, floor)
+        h = human_capital[i]
+        idle = max(h * keep, floor)
+        h = h + learning if s == employed else h
+        human_capital[i] = idle if (s == unemployed) | (s == inactive) else h
 
 
 @numba.njit(cache=True, nogil=True)
@@ -259,11 +231,9 @@ def move_candidates(
     size = ceiling_by_age.size
     for i in range(draws.size):
         a = np.int64(age_years[i])
-        if a < 0:
-            a += size
-        if draws[i] < ceiling_by_age[a] or graduation_month[i] >= fresh_from or events[i] != 0:
-            out[k] = i
-            k += 1
+        a += size if a < 0 else 0
+        out[k] = i
+        k += (draws[i] < ceiling_by_age[a]) | (graduation_month[i] >= fresh_from) | (events[i] != 0)
     return out[:k].copy()
 
 
@@ -286,15 +256,12 @@ def follower_pools(
     c = 0
     e = 0
     for i in range(n):
-        if status[i] == dead or months_since_move[i] <= 0:
-            continue
+        staying = (status[i] != dead) & (months_since_move[i] > 0)
         a = age_years[i]
-        if a <= child_max_age:
-            children[c] = i
-            c += 1
-        elif a >= elder_min_age:
-            elders[e] = i
-            e += 1
+        children[c] = i
+        c += staying & (a <= child_max_age)
+        elders[e] = i
+        e += staying & (a >= elder_min_age)
     children = children[:c].copy()
     elders = elders[:e].copy()
     return children, region[children], elders, region[elders]

@@ -211,17 +211,16 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
     if use_kernels(persons.n):
         from simulator import kernels
 
-        persons_and_codes = (
-            persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
-            int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, int(Edu.COLLEGE),
-            SECTOR_INDEX["agriculture"], limit.astype(np.float64),
+        columns = (persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector)
+        codes = (int(Edu.COLLEGE), SECTOR_INDEX["agriculture"], limit.astype(np.float64))
+        in_force, count, flagged = kernels.labour_exit_cells(
+            persons.status, *columns, int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, *codes, table.size
         )  # fmt: skip
-        count, weights = kernels.labour_exit_cells(*persons_and_codes, table.size, float(heavier))
-        if count.sum() == 0:
+        if in_force.size == 0:
             return
-        draws = rng.random(int(count.sum()))
-        chances = _cell_chances(table, count, weights, heavier)
-        leaving, past = kernels.labour_exits(*persons_and_codes, chances.ravel(), draws)
+        draws = rng.random(in_force.size)
+        chances = _cell_chances(table, count, flagged, heavier).ravel()
+        leaving, past = kernels.labour_exits(in_force, *columns, *codes, chances, draws)
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
         if in_force.size == 0:
@@ -248,17 +247,16 @@ def _exit_chances(
     group = sex.astype(np.int64) * 2 + (persons.edu[in_force] >= Edu.COLLEGE)
     past = persons.age_months[in_force] >= limit[group]
     flagged = past & (persons.sector[in_force] != SECTOR_INDEX["agriculture"])
-    weight = np.where(flagged, heavier, 1.0)
     chances = _cell_chances(
-        table, np.bincount(cell, minlength=table.size), np.bincount(cell, weights=weight, minlength=table.size),
-        heavier,
+        table, np.bincount(cell, minlength=table.size), np.bincount(cell[flagged], minlength=table.size), heavier
     )  # fmt: skip
     return in_force, past, chances.ravel()[cell * 2 + flagged]
 
 
-def _cell_chances(table: np.ndarray, count: np.ndarray, weights: np.ndarray, heavier: float) -> np.ndarray:
+def _cell_chances(table: np.ndarray, count: np.ndarray, flagged: np.ndarray, heavier: float) -> np.ndarray:
     """Chance of leaving by (cell, flagged): min(table x weight / the cell's mean weight, 1), weight 1 or
-    `heavier`; `count` and `weights` are the cells' persons and summed weights."""
+    `heavier`; `count` and `flagged` are the cells' persons and flagged persons."""
+    weights = (count - flagged) + heavier * flagged
     per_cell = np.maximum(weights / np.maximum(count, 1), 1e-12)
     return np.minimum(np.stack([table * 1.0 / per_cell, table * heavier / per_cell], axis=1), 1.0)
 
