@@ -72,7 +72,7 @@ def labour_force_by_group(
     counts = np.zeros(9, dtype=np.int64)
     for i in range(status.size):
         s = status[i]
-        if (s != employed and s != unemployed) or region[i] >= n_units:
+        if ((s != employed) & (s != unemployed)) | (region[i] >= n_units):
             counts[8] += 1
             continue
         key = np.int64(age_years[i] > youth_max_age) * 2 + np.int64(edu[i] >= college)
