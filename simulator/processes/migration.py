@@ -186,10 +186,12 @@ def utility_table(
     """The utilities of `utilities` as (table, rows): person k's utilities are table[rows[k]], or table[k]
     when rows is None.
 
-    Without benefits (no lever offers one) and without a person-specific outsider penalty, utility depends on
-    a person only through (region, region of origin, age group, education group): the table then has one row
+    Without a person-specific outsider penalty, the utilities of a person offered no benefit anywhere depend
+    on the person only through (region, region of origin, age group, education group): the table has one row
     per such cell present, computed with the same operations as a person's row would be (so the values are
-    the same to the last bit), and `rows` gives each person's cell. Otherwise it has a row per person.
+    the same to the last bit), and `rows` gives each person's cell. Persons offered a benefit somewhere
+    have a row of their own after the cells' rows. With a person-specific penalty, every person has a row
+    of their own (rows is None).
     """
     p = ctx.params
     here = persons.region[idx].astype(np.int64)
@@ -198,19 +200,60 @@ def utility_table(
     benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
     reduction = state.policy.outsider_penalty_reduction(persons, idx, ctx, state)
     penalty = p["migration.outsider_penalty"] - reduction
-    if not np.isscalar(benefit) or not np.isscalar(penalty):
+    if not np.isscalar(penalty):
         employment = _employment_probability(group, tertiary, state)
-        extra = None
-        if not np.isscalar(benefit):
-            annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
-            wage = state.regions.wage_level_yuan_month
-            extra = p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :] * employment))
+        extra = None if np.isscalar(benefit) else _benefit_term(persons, idx, benefit, employment, ctx, state)
         return _utility_rows(here, origin, employment, extra, penalty, ctx, state), None
+    if np.isscalar(benefit):
+        return _cell_table(here, origin, group, tertiary, penalty, ctx, state)
+    # persons offered no benefit anywhere have their cell's utilities (adding a zero benefit term changes
+    # no bit); the others a row of their own, after the cells' rows
+    offered = (benefit != 0).any(axis=1)
+    general = np.flatnonzero(~offered)
+    own = np.flatnonzero(offered)
+    table, cell_rows = _cell_table(
+        here[general], origin[general], group[general], tertiary[general], penalty, ctx, state
+    )
+    employment = _employment_probability(group[own], tertiary[own], state)
+    extra = _benefit_term(persons, idx[own], benefit[own], employment, ctx, state)
+    own_table = _utility_rows(here[own], origin[own], employment, extra, penalty, ctx, state)
+    rows = np.empty(idx.size, dtype=np.int64)
+    rows[general] = cell_rows
+    rows[own] = table.shape[0] + np.arange(own.size)
+    return np.concatenate([table, own_table]), rows
+
+
+def _cell_table(
+    here: np.ndarray,
+    origin: np.ndarray,
+    group: np.ndarray,
+    tertiary: np.ndarray,
+    penalty: float,
+    ctx: Context,
+    state: WorldState,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Utilities of the (region, origin, age group, education group) cells of some persons, without
+    benefits: (one row per cell present, each person's row)."""
     key = ((here * N_REGIONS + origin) * 2 + group) * 2 + tertiary
     cells, rows = np.unique(key, return_inverse=True)
     here, origin = cells // (4 * N_REGIONS), (cells // 4) % N_REGIONS
     employment = _employment_probability((cells // 2) % 2, cells % 2, state)
     return _utility_rows(here, origin, employment, None, penalty, ctx, state), rows
+
+
+def _benefit_term(
+    persons: PersonStore,
+    idx: np.ndarray,
+    benefit: np.ndarray,
+    employment: np.ndarray,
+    ctx: Context,
+    state: WorldState,
+) -> np.ndarray:
+    """b_inc log1p(benefit / (H years of expected income)) of persons `idx` in every region (columns)."""
+    p = ctx.params
+    annual = 12.0 * p["migration.benefit_horizon_years"] * EDU_WAGE_PREMIUM[persons.edu[idx]][:, None]
+    wage = state.regions.wage_level_yuan_month
+    return p["migration.beta_income"] * np.log1p(benefit / (annual * wage[None, :] * employment))
 
 
 def _utility_rows(
