@@ -10,16 +10,69 @@ enough, and a small run does not pay numba's import. They are compiled once and 
 (`cache=True`, in `__pycache__` beside this file), so later runs load them. Without numba, or with the
 environment variable TALENTSIM_NO_KERNELS set, the numpy code runs at every size.
 
+Most loops over person slots run on all cores (numba's `prange`): the slots are cut into PARTS
+contiguous parts, each part counts into counts of its own or lists into its own stretch of the output, and
+the parts are then summed or joined in slot order. The number of parts does not depend on the number of
+threads, and integer sums do not depend on their order, so the results are the same on any machine. A
+kernel that lists rare persons writes only them (a branch that is rarely taken costs little; writing every
+slot's index and advancing only for the chosen, as for common ones, costs a write per slot). The wage
+kernel stays serial: its float sums follow numpy's chunks in order, and two threads did not make it faster.
+Calls are serialised by a lock (numba's workqueue threading layer must not be entered from two threads at
+once). The kernels serve runs of a million slots or more (scale 25 or finer); the many small runs of a
+batch use numpy, so parallel workers do not compete for the cores.
+
 This module is imported only by `use_kernels`'s callers after it returned True (it imports numba).
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import numba
 import numpy as np
+from numba import prange
+
+#: Contiguous parts the person slots are cut into for the parallel loops (a multiple of the cores).
+PARTS = 16
+_LOCK = threading.Lock()
+
+
+def _serialised(kernel: Callable[..., Any]) -> Callable[..., Any]:
+    """`kernel`, called under the module's lock (a parallel numba kernel must not run twice at once)."""
+
+    @functools.wraps(kernel)
+    def call(*args: Any) -> Any:
+        with _LOCK:
+            return kernel(*args)
+
+    call.kernel = kernel  # type: ignore[attr-defined]
+    return call
 
 
 @numba.njit(cache=True, nogil=True)
+def _start(n: int, part: int) -> int:
+    """First slot of part `part` of `n` slots cut into PARTS parts."""
+    return part * n // PARTS
+
+
+@numba.njit(cache=True, nogil=True)
+def _joined(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The first counts[c] entries of each part c of `listed` (cut as `_start` cuts), joined in order."""
+    n = listed.size
+    out = np.empty(counts.sum(), dtype=listed.dtype)
+    k = 0
+    for c in range(PARTS):
+        start = _start(n, c)
+        out[k : k + counts[c]] = listed[start : start + counts[c]]
+        k += counts[c]
+    return out
+
+
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def stock_counts(
     region: np.ndarray,
     status: np.ndarray,
@@ -40,22 +93,29 @@ def stock_counts(
     the open group (`simulator.world.flows.age_sex_cells_all`).
     """
     n_status, n_tier, n_band, n_edu = dims[1], dims[2], dims[3], dims[4]
-    cube = np.zeros(dims[0] * n_status * n_tier * n_band * n_edu, dtype=np.int64)
-    ages = np.zeros(dims[0] * 2 * n_age_groups, dtype=np.int64)
-    for i in range(region.size):
-        r = np.int64(region[i])
-        a = np.int64(age_years[i])
-        band = np.int64(a >= 16) + np.int64(a >= 60)
-        level = max(np.int64(edu[i]), np.int64(enrolled[i]))
-        key = (((r * n_status + status[i]) * n_tier + tier[i]) * n_band + band) * n_edu + level
-        cube[key] += 1
-        if status[i] != dead:
-            group = min(a // 5 + np.int64(a > 0), n_age_groups - 1)
-            ages[(r * 2 + sex[i]) * n_age_groups + group] += 1
-    return cube, ages
+    n_cube = dims[0] * n_status * n_tier * n_band * n_edu
+    n_ages = dims[0] * 2 * n_age_groups
+    cubes = np.zeros((PARTS, n_cube), dtype=np.int64)
+    ages_by_part = np.zeros((PARTS, n_ages), dtype=np.int64)
+    n = region.size
+    for c in prange(PARTS):
+        cube = cubes[c]
+        ages = ages_by_part[c]
+        for i in range(_start(n, c), _start(n, c + 1)):
+            r = np.int64(region[i])
+            a = np.int64(age_years[i])
+            band = np.int64(a >= 16) + np.int64(a >= 60)
+            level = max(np.int64(edu[i]), np.int64(enrolled[i]))
+            key = (((r * n_status + status[i]) * n_tier + tier[i]) * n_band + band) * n_edu + level
+            cube[key] += 1
+            if status[i] != dead:
+                group = min(a // 5 + np.int64(a > 0), n_age_groups - 1)
+                ages[(r * 2 + sex[i]) * n_age_groups + group] += 1
+    return cubes.sum(axis=0), ages_by_part.sum(axis=0)
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def labour_force_by_group(
     status: np.ndarray,
     region: np.ndarray,
@@ -69,33 +129,44 @@ def labour_force_by_group(
 ) -> np.ndarray:
     """Persons by key: 0-3 employed inside by (age > youth_max_age) x 2 + (edu >= college), 4-7 unemployed
     inside, 8 the rest (`simulator.processes.labour_market._province_rates`)."""
-    counts = np.zeros(9, dtype=np.int64)
-    for i in range(status.size):
-        s = status[i]
-        if ((s != employed) & (s != unemployed)) | (region[i] >= n_units):
-            counts[8] += 1
-            continue
-        key = np.int64(age_years[i] > youth_max_age) * 2 + np.int64(edu[i] >= college)
-        if s == unemployed:
-            key += 4
-        counts[key] += 1
-    return counts
+    counts_by_part = np.zeros((PARTS, 9), dtype=np.int64)
+    n = status.size
+    for c in prange(PARTS):
+        counts = counts_by_part[c]
+        for i in range(_start(n, c), _start(n, c + 1)):
+            s = status[i]
+            if ((s != employed) & (s != unemployed)) | (region[i] >= n_units):
+                counts[8] += 1
+                continue
+            key = np.int64(age_years[i] > youth_max_age) * 2 + np.int64(edu[i] >= college)
+            if s == unemployed:
+                key += 4
+            counts[key] += 1
+    return counts_by_part.sum(axis=0)
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def deaths(
     draws: np.ndarray, age_years: np.ndarray, sex: np.ndarray, status: np.ndarray, table: np.ndarray, dead: int
 ) -> np.ndarray:
     """Slots i, living, with draws[i] < table[2 age + sex] (`simulator.processes.demography._deaths`)."""
-    out = np.empty(draws.size, dtype=np.int64)
-    k = 0
-    for i in range(draws.size):
-        out[k] = i
-        k += (draws[i] < table[np.int64(age_years[i]) * 2 + sex[i]]) & (status[i] != dead)
-    return out[:k].copy()
+    n = draws.size
+    listed = np.empty(n, dtype=np.int64)
+    counts = np.zeros(PARTS, dtype=np.int64)
+    for c in prange(PARTS):
+        start = _start(n, c)
+        k = start
+        for i in range(start, _start(n, c + 1)):
+            if (draws[i] < table[np.int64(age_years[i]) * 2 + sex[i]]) & (status[i] != dead):
+                listed[k] = i
+                k += 1
+        counts[c] = k - start
+    return _joined(listed, counts)
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def labour_exit_cells(
     status: np.ndarray,
     age_years: np.ndarray,
@@ -114,25 +185,33 @@ def labour_exit_cells(
     """The persons in the labour force aged `min_age` or more (in slot order); their number by cell
     2 age + sex; and the number of them flagged (non-farm workers at or past the statutory age,
     `limit_months` by sex x 2 + tertiary) by cell (`simulator.processes.demography._exit_chances`)."""
-    chosen = np.empty(status.size, dtype=np.int64)
-    count = np.zeros(n_cells, dtype=np.int64)
-    flagged_count = np.zeros(n_cells, dtype=np.int64)
-    k = 0
-    for i in range(status.size):
-        s = status[i]
-        if ((s != employed) & (s != unemployed)) | (age_years[i] < min_age):
-            continue
-        group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
-        flagged = (age_months[i] >= limit_months[group]) & (sector[i] != agriculture)
-        cell = np.int64(age_years[i]) * 2 + sex[i]
-        count[cell] += 1
-        flagged_count[cell] += np.int64(flagged)
-        chosen[k] = i
-        k += 1
-    return chosen[:k].copy(), count, flagged_count
+    n = status.size
+    listed = np.empty(n, dtype=np.int64)
+    listed_count = np.zeros(PARTS, dtype=np.int64)
+    count_by_part = np.zeros((PARTS, n_cells), dtype=np.int64)
+    flagged_by_part = np.zeros((PARTS, n_cells), dtype=np.int64)
+    for c in prange(PARTS):
+        count = count_by_part[c]
+        flagged_count = flagged_by_part[c]
+        start = _start(n, c)
+        k = start
+        for i in range(start, _start(n, c + 1)):
+            s = status[i]
+            if ((s != employed) & (s != unemployed)) | (age_years[i] < min_age):
+                continue
+            group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
+            flagged = (age_months[i] >= limit_months[group]) & (sector[i] != agriculture)
+            cell = np.int64(age_years[i]) * 2 + sex[i]
+            count[cell] += 1
+            flagged_count[cell] += np.int64(flagged)
+            listed[k] = i
+            k += 1
+        listed_count[c] = k - start
+    return _joined(listed, listed_count), count_by_part.sum(axis=0), flagged_by_part.sum(axis=0)
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def labour_exits(
     chosen: np.ndarray,
     age_years: np.ndarray,
@@ -148,21 +227,28 @@ def labour_exits(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The persons chosen[j] whose draw draws[j] is below their chance chances[2 cell + flagged], and whether
     each is at or past the statutory age."""
-    leaving = np.empty(chosen.size, dtype=np.int64)
-    past_age = np.empty(chosen.size, dtype=np.bool_)
-    k = 0
-    for j in range(chosen.size):  # no branch: every person is written at k, and k moves on for leavers
-        i = chosen[j]
-        group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
-        past = age_months[i] >= limit_months[group]
-        flagged = past & (sector[i] != agriculture)
-        leaving[k] = i
-        past_age[k] = past
-        k += draws[j] < chances[(np.int64(age_years[i]) * 2 + sex[i]) * 2 + np.int64(flagged)]
-    return leaving[:k].copy(), past_age[:k].copy()
+    n = chosen.size
+    leaving = np.empty(n, dtype=np.int64)
+    past_age = np.empty(n, dtype=np.bool_)
+    counts = np.zeros(PARTS, dtype=np.int64)
+    for c in prange(PARTS):
+        start = _start(n, c)
+        k = start
+        for j in range(start, _start(n, c + 1)):
+            i = chosen[j]
+            group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
+            past = age_months[i] >= limit_months[group]
+            flagged = past & (sector[i] != agriculture)
+            if draws[j] < chances[(np.int64(age_years[i]) * 2 + sex[i]) * 2 + np.int64(flagged)]:
+                leaving[k] = i
+                past_age[k] = past
+                k += 1
+        counts[c] = k - start
+    return _joined(leaving, counts), _joined(past_age, counts)
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def learn_and_depreciate(
     human_capital: np.ndarray,
     status: np.ndarray,
@@ -175,7 +261,7 @@ def learn_and_depreciate(
 ) -> None:
     """In place: + learning for the employed; x keep, at least floor, for the unemployed and inactive
     (float32 throughout, as `simulator.processes.skills.step`)."""
-    for i in range(status.size):
+    for i in prange(status.size):
         s = status[i]
         h = human_capital[i]
         idle = max(h * keep, floor)
@@ -214,7 +300,8 @@ def wages_and_bills(
     return bill
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def move_candidates(
     draws: np.ndarray,
     age_years: np.ndarray,
@@ -226,18 +313,25 @@ def move_candidates(
     """Slots i with draws[i] < ceiling_by_age[age_years[i]] (ages below 0 index from the end, as numpy
     does), a graduation at or after `fresh_from`, or a life event (`simulator.processes.migration.consider`:
     a superset of those who consider a move, the same with or without this kernel)."""
-    out = np.empty(draws.size, dtype=np.int64)
-    k = 0
+    n = draws.size
+    listed = np.empty(n, dtype=np.int64)
+    counts = np.zeros(PARTS, dtype=np.int64)
     size = ceiling_by_age.size
-    for i in range(draws.size):
-        a = np.int64(age_years[i])
-        a += size if a < 0 else 0
-        out[k] = i
-        k += (draws[i] < ceiling_by_age[a]) | (graduation_month[i] >= fresh_from) | (events[i] != 0)
-    return out[:k].copy()
+    for c in prange(PARTS):
+        start = _start(n, c)
+        k = start
+        for i in range(start, _start(n, c + 1)):
+            a = np.int64(age_years[i])
+            a += size if a < 0 else 0
+            if (draws[i] < ceiling_by_age[a]) | (graduation_month[i] >= fresh_from) | (events[i] != 0):
+                listed[k] = i
+                k += 1
+        counts[c] = k - start
+    return _joined(listed, counts)
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def follower_pools(
     age_years: np.ndarray,
     status: np.ndarray,
@@ -253,15 +347,40 @@ def follower_pools(
     n = age_years.size
     children = np.empty(n, dtype=np.int64)
     elders = np.empty(n, dtype=np.int64)
-    c = 0
-    e = 0
-    for i in range(n):
-        staying = (status[i] != dead) & (months_since_move[i] > 0)
-        a = age_years[i]
-        children[c] = i
-        c += staying & (a <= child_max_age)
-        elders[e] = i
-        e += staying & (a >= elder_min_age)
-    children = children[:c].copy()
-    elders = elders[:e].copy()
+    child_count = np.zeros(PARTS, dtype=np.int64)
+    elder_count = np.zeros(PARTS, dtype=np.int64)
+    for p in prange(PARTS):
+        start = _start(n, p)
+        c = start
+        e = start
+        for i in range(start, _start(n, p + 1)):
+            staying = (status[i] != dead) & (months_since_move[i] > 0)
+            a = age_years[i]
+            if staying & (a <= child_max_age):
+                children[c] = i
+                c += 1
+            if staying & (a >= elder_min_age):
+                elders[e] = i
+                e += 1
+        child_count[p] = c - start
+        elder_count[p] = e - start
+    children = _joined(children, child_count)
+    elders = _joined(elders, elder_count)
     return children, region[children], elders, region[elders]
+
+
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
+def logit_choices(cumulative: np.ndarray, rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """For each k, the number of entries of cumulative[rows[k]] below uniforms[k] x its last entry, at most
+    the row's length - 1 (`simulator.processes.migration.choose` with rows, without gathering the rows)."""
+    last = cumulative.shape[1] - 1
+    out = np.empty(rows.size, dtype=np.int64)
+    for k in prange(rows.size):
+        row = cumulative[rows[k]]
+        threshold = uniforms[k] * row[last]
+        below = 0
+        for j in range(last + 1):
+            below += row[j] < threshold
+        out[k] = min(below, last)
+    return out

@@ -83,6 +83,18 @@ def test_deaths_kernel_equals_numpy_on_the_same_draws(persons):
     np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize("n", [0, 1, 5, kernels.PARTS + 3, 1000])
+def test_parallel_kernels_join_their_parts_in_slot_order_for_any_size(persons, n):
+    """Fewer slots than parts (some parts empty), a few more, many: the same persons as numpy, in order."""
+    age, sex, status = persons.age_years[:n], persons.sex[:n], persons.status[:n]
+    table = np.full(256, 0.7, dtype=np.float32)
+    draws = np.random.default_rng(2).random(n, dtype=np.float32)
+    expected = np.flatnonzero((draws < table[age.astype(np.int64) * 2 + sex]) & (status != Status.DEAD))
+    got = kernels.deaths(draws, age, sex, status, table, int(Status.DEAD))
+    np.testing.assert_array_equal(got, expected)
+    assert n < 100 or got.size > 500
+
+
 def test_exit_cells_kernel_equals_numpy(persons, parameters):
     table = np.random.default_rng(2).random(256) * 0.05
     limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), parameters) * 12
@@ -173,3 +185,19 @@ def test_move_candidates_kernel_gives_the_same_persons_who_consider(model, perso
         found.append(migration.consider(store, model.context, state))
     assert found[0].size > 200
     np.testing.assert_array_equal(found[1], found[0])
+
+
+def test_logit_choice_kernel_makes_numpys_choices():
+    """`migration.choose` on a utility table with rows: compiled and numpy, the same uniforms."""
+    from simulator.processes import migration
+
+    rng = np.random.default_rng(8)
+    table = rng.normal(0.0, 3.0, size=(40, 42)).astype(np.float32)
+    table[3] = -1e30  # every weight but the largest underflows: the row's choice is its best region
+    table[3, 7] = 0.0
+    rows = rng.integers(0, 40, size=20_000)
+    numpy_choice = migration.choose(table, np.random.default_rng(1), rows, compiled=False)
+    kernel_choice = migration.choose(table, np.random.default_rng(1), rows, compiled=True)
+    assert np.unique(numpy_choice).size > 30
+    assert (numpy_choice[rows == 3] == 7).all()
+    np.testing.assert_array_equal(kernel_choice, numpy_choice)

@@ -289,17 +289,25 @@ def _utility_rows(
     return u
 
 
-def choose(utility: np.ndarray, rng: np.random.Generator, rows: np.ndarray | None = None) -> np.ndarray:
+def choose(
+    utility: np.ndarray, rng: np.random.Generator, rows: np.ndarray | None = None, compiled: bool = False
+) -> np.ndarray:
     """Logit choice: one region per row, drawn from the softmax of its utilities with one uniform.
 
     With `rows`, `utility` is a table and row k of the choice uses utility[rows[k]] (`utility_table`); the
-    softmax is computed once per table row, and the choices are those of the gathered rows.
+    softmax is computed once per table row, and the choices are those of the gathered rows. With
+    `compiled`, a kernel makes the same choices without gathering the rows.
     """
     weight = np.exp(utility - utility.max(axis=1, keepdims=True))
     cumulative = np.cumsum(weight, axis=1)
+    uniforms = rng.random(utility.shape[0] if rows is None else rows.size)
+    if compiled and rows is not None:
+        from simulator import kernels
+
+        return kernels.logit_choices(cumulative, rows, uniforms)
     if rows is not None:
         cumulative = cumulative[rows]
-    threshold = rng.random(cumulative.shape[0])[:, None] * cumulative[:, -1:]
+    threshold = uniforms[:, None] * cumulative[:, -1:]
     return np.minimum((cumulative < threshold).sum(axis=1), utility.shape[1] - 1)
 
 
@@ -311,7 +319,7 @@ def step(
     if idx.size == 0:
         return
     table, rows = utility_table(persons, idx, ctx, state)
-    destination = choose(table, rng, rows).astype(np.int8)
+    destination = choose(table, rng, rows, use_kernels(persons.n)).astype(np.int8)
     movers = persons.region[idx] != destination
     idx, destination = idx[movers], destination[movers]
     source = persons.region[idx].copy()
