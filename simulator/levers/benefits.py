@@ -50,7 +50,7 @@ class TalentClasses(LeverBase, Classify, ProspectiveValue):
 
     def prospective_value(
         self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Expected allowance of an eligible non-holder at any Jilin unit: the yearly chance of being
         classified (classified per year / census talent stock) times the mean allowance over its months."""
         eligible = (persons.tier[idx] >= Tier.HIGH_SKILL) & (persons.benefit_lever[idx] < 0)
@@ -60,8 +60,7 @@ class TalentClasses(LeverBase, Classify, ProspectiveValue):
         mean_pct = float(shares @ uplift) / 100.0 / 100.0
         wage = state.regions.wage_level_yuan_month[:N_UNITS].mean()
         value = np.where(eligible, chance * mean_pct * wage * self.config.months, 0.0)
-        inside = np.arange(N_REGIONS) < N_UNITS
-        return value[:, None] * inside[None, :]
+        return value, np.arange(N_REGIONS) < N_UNITS
 
 
 class GraduateSubsidy(LeverBase, OnHire, ProspectiveValue):
@@ -98,14 +97,14 @@ class GraduateSubsidy(LeverBase, OnHire, ProspectiveValue):
 
     def prospective_value(
         self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Fresh graduates value the subsidy at every eligible unit."""
         value = np.where(
             self._fresh(persons, idx, state) & (persons.benefit_lever[idx] < 0),
             self.by_level[persons.edu[idx]] * self.config.months,
             0.0,
         )
-        return value[:, None] * self.units[None, :]
+        return value, self.units
 
 
 class HighEndSubsidy(LeverBase, OnHire, ProspectiveValue, Spend):
@@ -143,10 +142,10 @@ class HighEndSubsidy(LeverBase, OnHire, ProspectiveValue, Spend):
 
     def prospective_value(
         self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Eligible persons value the one-off at every eligible unit."""
         value = np.where(self._eligible(persons, idx), self.config.one_off_yuan, 0.0)
-        return value[:, None] * self.units[None, :]
+        return value, self.units
 
 
 class HouseholdRegistration(LeverBase, PenaltyReduction):

@@ -68,16 +68,23 @@ class PolicySet:
         """Value (yuan) of the benefits persons `idx` would have in each region: shape (n, regions).
 
         Benefits held are paid only in Jilin, so their remaining amount counts at every unit; levers add
-        the value of what a person could newly get there.
+        the value of what a person could newly get there. 0.0 without levers.
         """
+        terms = self.benefit_terms(persons, idx, ctx, state)
+        return 0.0 if terms is None else benefit_rows(terms)
+
+    def benefit_terms(
+        self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
+    ) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """`benefit_value_yuan` as a sum of terms (yuan of each of persons `idx`, regions where it counts),
+        the benefit held first (None without levers): see `benefit_rows` and `offered_benefits`."""
         if not self.levers:
-            return 0.0
+            return None
         held = persons.benefit_months_left[idx] * persons.benefit_yuan_month[idx].astype(float)
-        inside = np.arange(N_REGIONS) < N_UNITS
-        total = held[:, None] * inside[None, :]
+        terms = [(held, np.arange(N_REGIONS) < N_UNITS)]
         for lever in self._active(state, ProspectiveValue):
-            total = total + lever.prospective_value(persons, idx, ctx, state)
-        return total
+            terms.append(lever.prospective_value(persons, idx, ctx, state))
+        return terms
 
     def outsider_penalty_reduction(
         self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
@@ -156,3 +163,24 @@ class PolicySet:
         persons.benefit_yuan_month[ended] = 0.0
         for lever in self._every(Spend):
             lever.spend(persons, ctx, state, flows)
+
+
+def benefit_rows(terms: list[tuple[np.ndarray, np.ndarray]], rows: np.ndarray | None = None) -> np.ndarray:
+    """The benefit value (yuan) of `PolicySet.benefit_terms` in each region (columns), for the persons at
+    positions `rows` of the terms (default: all), summed term by term in order."""
+    pick = slice(None) if rows is None else rows
+    value, where = terms[0]
+    total = value[pick][:, None] * where[None, :]
+    for value, where in terms[1:]:
+        total = total + value[pick][:, None] * where[None, :]
+    return total
+
+
+def offered_benefits(terms: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Whether each person of `PolicySet.benefit_terms` has a benefit anywhere (benefits are not negative,
+    so a row of `benefit_rows` is zero exactly where this is False)."""
+    offered = np.zeros(terms[0][0].size, dtype=bool)
+    for value, where in terms:
+        if where.any():
+            offered |= value != 0
+    return offered

@@ -27,8 +27,9 @@ class ProspectiveValue(Protocol):
     @abstractmethod
     def prospective_value(
         self, persons: PersonStore, idx: np.ndarray, ctx: Context, state: WorldState
-    ) -> np.ndarray:
-        """Yuan for persons `idx` (rows) in each region (columns)."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(yuan for each of persons `idx`, the regions where it can be had as a boolean mask): the value of
+        person k in region d is yuan[k] x regions[d]."""
 
 
 @runtime_checkable

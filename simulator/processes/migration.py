@@ -30,6 +30,7 @@ from simulator.codes import Edu, Status
 from simulator.geography import N_REGIONS, N_UNITS, REGIONS
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
+from simulator.levers.policy_set import benefit_rows, offered_benefits
 from simulator.people.labour_profile import YOUTH_MAX_AGE
 from simulator.people.store import EVENT_JOB_LOST, FRESH_GRADUATE_MONTHS, PersonStore, fresh_graduates
 from simulator.processes.base import Indicator, Process
@@ -197,25 +198,27 @@ def utility_table(
     here = persons.region[idx].astype(np.int64)
     origin = persons.origin[idx].astype(np.int64)
     group, tertiary = _age_and_education_groups(persons, idx)
-    benefit = state.policy.benefit_value_yuan(persons, idx, ctx, state)
+    terms = state.policy.benefit_terms(persons, idx, ctx, state)
     reduction = state.policy.outsider_penalty_reduction(persons, idx, ctx, state)
     penalty = p["migration.outsider_penalty"] - reduction
     if not np.isscalar(penalty):
         employment = _employment_probability(group, tertiary, state)
-        extra = None if np.isscalar(benefit) else _benefit_term(persons, idx, benefit, employment, ctx, state)
+        extra = None
+        if terms is not None:
+            extra = _benefit_term(persons, idx, benefit_rows(terms), employment, ctx, state)
         return _utility_rows(here, origin, employment, extra, penalty, ctx, state), None
-    if np.isscalar(benefit):
+    if terms is None:
         return _cell_table(here, origin, group, tertiary, penalty, ctx, state)
     # persons offered no benefit anywhere have their cell's utilities (adding a zero benefit term changes
     # no bit); the others a row of their own, after the cells' rows
-    offered = (benefit != 0).any(axis=1)
+    offered = offered_benefits(terms)
     general = np.flatnonzero(~offered)
     own = np.flatnonzero(offered)
     table, cell_rows = _cell_table(
         here[general], origin[general], group[general], tertiary[general], penalty, ctx, state
     )
     employment = _employment_probability(group[own], tertiary[own], state)
-    extra = _benefit_term(persons, idx[own], benefit[own], employment, ctx, state)
+    extra = _benefit_term(persons, idx[own], benefit_rows(terms, own), employment, ctx, state)
     own_table = _utility_rows(here[own], origin[own], employment, extra, penalty, ctx, state)
     rows = np.empty(idx.size, dtype=np.int64)
     rows[general] = cell_rows
