@@ -384,3 +384,21 @@ def logit_choices(cumulative: np.ndarray, rows: np.ndarray, uniforms: np.ndarray
             below += row[j] < threshold
         out[k] = min(below, last)
     return out
+
+
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
+def age_one_month(
+    age_months: np.ndarray,
+    age_years: np.ndarray,
+    birthday_phase: np.ndarray,
+    months_since_move: np.ndarray,
+    phase: int,
+    since_cap: int,
+) -> None:
+    """In place, for every slot: age in months + 1; age in years + 1 where birthday_phase == phase; months
+    since the last move capped at since_cap, then + 1 (`simulator.processes.demography._age`)."""
+    for i in prange(age_months.size):
+        age_months[i] += 1
+        age_years[i] += birthday_phase[i] == phase
+        months_since_move[i] = min(months_since_move[i], since_cap) + 1

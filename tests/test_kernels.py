@@ -201,3 +201,21 @@ def test_logit_choice_kernel_makes_numpys_choices():
     assert np.unique(numpy_choice).size > 30
     assert (numpy_choice[rows == 3] == 7).all()
     np.testing.assert_array_equal(kernel_choice, numpy_choice)
+
+
+def test_ageing_kernel_equals_numpy(persons, kernels_on):
+    """A month of ageing with and without the kernel: ages in months and years, months since a move (some
+    at the cap)."""
+    start = persons.copy()
+    start.months_since_move[:50] = demography.MONTHS_SINCE_MOVE_CAP + np.arange(50) % 3 - 1
+    aged = []
+    for on in (False, True):
+        kernels_on(on)
+        store = start.copy()
+        demography._age(store, 7)
+        aged.append(store)
+    numpy_aged, kernel_aged = aged
+    assert (numpy_aged.age_years != start.age_years).sum() > 100
+    assert (numpy_aged.months_since_move == demography.MONTHS_SINCE_MOVE_CAP + 1).sum() >= 30
+    for column in ("age_months", "age_years", "months_since_move"):
+        np.testing.assert_array_equal(getattr(kernel_aged, column), getattr(numpy_aged, column))

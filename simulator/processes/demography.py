@@ -179,16 +179,28 @@ def _births(
     flows.births += np.bincount(region, minlength=flows.births.size)
 
 
+#: Months since the last move stop counting here (they are int16).
+MONTHS_SINCE_MOVE_CAP = 32000
+
+
 def _age(persons: PersonStore, month: int) -> None:
     """Everyone gets a month older (the dead too: their slots are never read as living persons).
 
     A person's age in months reaches a multiple of 12 in the months m with m % 12 == birthday_phase
     (set at synthesis and birth), so birthdays need no division over all persons.
     """
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        kernels.age_one_month(
+            persons.age_months, persons.age_years, persons.birthday_phase, persons.months_since_move, month % 12,
+            MONTHS_SINCE_MOVE_CAP,
+        )  # fmt: skip
+        return
     persons.age_months += 1
     np.add(persons.age_years, persons.birthday_phase == month % 12, out=persons.age_years, casting="unsafe")
     since = persons.months_since_move
-    np.minimum(since, 32000, out=since)
+    np.minimum(since, MONTHS_SINCE_MOVE_CAP, out=since)
     since += 1
 
 
