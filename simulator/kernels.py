@@ -332,45 +332,6 @@ def move_candidates(
 
 @_serialised
 @numba.njit(cache=True, nogil=True, parallel=True)
-def follower_pools(
-    age_years: np.ndarray,
-    status: np.ndarray,
-    months_since_move: np.ndarray,
-    region: np.ndarray,
-    dead: int,
-    child_max_age: int,
-    elder_min_age: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The living persons not moved this month aged `child_max_age` or less, and those aged `elder_min_age`
-    or more: (children, their regions, elderly, their regions), in slot order
-    (`simulator.processes.migration._followers`)."""
-    n = age_years.size
-    children = np.empty(n, dtype=np.int64)
-    elders = np.empty(n, dtype=np.int64)
-    child_count = np.zeros(PARTS, dtype=np.int64)
-    elder_count = np.zeros(PARTS, dtype=np.int64)
-    for p in prange(PARTS):
-        start = _start(n, p)
-        c = start
-        e = start
-        for i in range(start, _start(n, p + 1)):
-            staying = (status[i] != dead) & (months_since_move[i] > 0)
-            a = age_years[i]
-            if staying & (a <= child_max_age):
-                children[c] = i
-                c += 1
-            if staying & (a >= elder_min_age):
-                elders[e] = i
-                e += 1
-        child_count[p] = c - start
-        elder_count[p] = e - start
-    children = _joined(children, child_count)
-    elders = _joined(elders, elder_count)
-    return children, region[children], elders, region[elders]
-
-
-@_serialised
-@numba.njit(cache=True, nogil=True, parallel=True)
 def logit_choices(cumulative: np.ndarray, rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """For each k, the number of entries of cumulative[rows[k]] below uniforms[k] x its last entry, at most
     the row's length - 1 (`simulator.processes.migration.choose` with rows, without gathering the rows)."""

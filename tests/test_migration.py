@@ -166,3 +166,71 @@ def test_the_size_term_weighs_destinations_but_not_staying(small_model):
         assert gain[row, home] == pytest.approx(0.0, abs=1e-5)
     # a larger destination gains more than a smaller one
     assert gain[0, R["changchun"]] > gain[0, R["jilin"]] > gain[1, R["changbaishan"]]
+
+
+def _dependants_population() -> PersonStore:
+    """A hand-made population: in Changchun 40 children (4 of them dead, 4 moved this month), 30 elderly
+    and 300 adults; in Jilin 3 children; in Siping none."""
+    store = PersonStore(capacity=400)
+    cc, jl = R["changchun"], R["jilin"]
+    ages = [8] * 40 + [70] * 30 + [35] * 300 + [5] * 3
+    regions = [cc] * 370 + [jl] * 3
+    store.append(len(ages), age_months=(np.array(ages) * 12).astype(np.int16), region=np.array(regions, np.int8))
+    store.age_years[:] = np.array(ages, dtype=np.int8)
+    store.status[36:40] = Status.DEAD
+    store.months_since_move[32:36] = 0
+    return store
+
+
+def test_dependants_are_distinct_eligible_persons_of_each_region():
+    store = _dependants_population()
+    need = np.zeros(N_REGIONS, dtype=np.int64)
+    need[[R["changchun"], R["jilin"], R["siping"]]] = (20, 5, 2)  # Jilin and Siping have too few
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        chosen = migration._dependants(store, "children", need, rng)
+        assert np.unique(chosen).size == chosen.size
+        assert (store.age_years[chosen] == 8).sum() == 20  # Changchun: 20 of its 32 eligible children
+        assert set(chosen[store.region[chosen] == R["jilin"]]) == {370, 371, 372}  # all three
+        assert (chosen < 32).sum() + 3 == chosen.size  # never the dead (36-39) or the moved (32-35)
+    elderly = migration._dependants(store, "elderly", need, rng)
+    assert elderly.size == 20 and (store.age_years[elderly] == 70).all()
+
+
+def test_dependants_are_drawn_uniformly_among_the_eligible():
+    """Each of Changchun's 32 eligible children is chosen about equally often (chi-square), by rejection and
+    by the listing of a short region alike."""
+    from scipy.stats import chisquare
+
+    store = _dependants_population()
+    need = np.zeros(N_REGIONS, dtype=np.int64)
+    need[R["changchun"]] = 4
+    rng = np.random.default_rng(5)
+    counts = np.zeros(32)
+    for _ in range(4000):
+        np.add.at(counts, migration._dependants(store, "children", need, rng), 1)
+    assert counts.sum() == 16_000
+    assert chisquare(counts).pvalue > 0.001
+    need[R["changchun"]] = 31  # nearly all: the last ones come from the listing
+    counts[:] = 0
+    for _ in range(2000):
+        np.add.at(counts, migration._dependants(store, "children", need, rng), 1)
+    assert chisquare(counts).pvalue > 0.001 and counts.min() > 1800
+
+
+def test_children_and_elderly_follow_adult_movers_to_their_destination(small_model):
+    model = small_model(scale=1000)
+    store = _dependants_population()
+    flows = new_flows()
+    movers = np.arange(70, 90)  # adults of Changchun, who move to Jilin
+    source = store.region[movers].copy()
+    destination = np.full(movers.size, R["jilin"], dtype=np.int8)
+    store.region[movers] = destination
+    store.months_since_move[movers] = 0
+    model = with_params(model, **{"migration.child_follow_prob": 1.0, "migration.elder_follow_prob": 1.0})
+    rng = np.random.default_rng(6)
+    migration._followers(store, model.context, model.state, rng, flows, movers, source, destination)
+    moved = np.flatnonzero((store.region == R["jilin"]) & (store.age_years != 35) & (np.arange(store.n) < 370))
+    assert (store.age_years[moved] == 8).sum() == 20  # one child for each of the 20 movers aged 25-49
+    assert (store.age_years[moved] == 70).sum() == 20  # one elderly for each mover aged 30-59
+    assert flows.out_within[R["changchun"]] == 40 and flows.in_within[R["jilin"]] == 40

@@ -341,70 +341,89 @@ def _followers(
     destination: np.ndarray,
 ) -> None:
     """Each adult mover may take along a child of the same region of departure, and an elderly person
-    (alive, not moved this month), drawn at random."""
+    (alive, not moved this month), drawn at random among those of the region (`_dependants`)."""
     p = ctx.params
     age = persons.age_years[movers]
     groups = (
         (25, 49, p["migration.child_follow_prob"], "children"),
         (30, 59, p["migration.elder_follow_prob"], "elderly"),
     )
-    pools: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
     for low, high, prob, kind in groups:
         leading = (age >= low) & (age <= high) & (rng.random(movers.size) < prob)
         if not leading.any():
             continue
-        if pools is None:
-            pools = _follower_pools(persons)
-        dependants, their_region = pools[kind]
-        per_region = np.bincount(their_region, minlength=N_REGIONS)
         take_src, take_dst = source[leading], destination[leading]
-        chosen, chosen_dst = [], []
-        for r in np.unique(take_src):
-            wanted = take_dst[take_src == r]
-            k = min(wanted.size, int(per_region[r]))
-            chosen.append(dependants[_positions_of(their_region, int(r), k, int(per_region[r]), rng)])
-            chosen_dst.append(wanted[:k])
-        if chosen:
-            idx = np.concatenate(chosen)
-            relocate(persons, idx, np.concatenate(chosen_dst).astype(np.int8), ctx, state, flows)
+        need = np.bincount(take_src, minlength=N_REGIONS)
+        chosen = _dependants(persons, kind, need, rng)
+        # the chosen of region r (in random order) go with the first of r's leading movers
+        order = np.argsort(take_src, kind="stable")
+        src_sorted = take_src[order]
+        got = np.bincount(persons.region[chosen], minlength=N_REGIONS)
+        rank = np.arange(src_sorted.size) - np.searchsorted(src_sorted, src_sorted)
+        followed = order[rank < got[src_sorted]]  # the leading movers who take someone, grouped by region
+        by_region = chosen[np.argsort(persons.region[chosen], kind="stable")]
+        relocate(persons, by_region, take_dst[followed].astype(np.int8), ctx, state, flows)
 
 
-def _follower_pools(persons: PersonStore) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Who may follow a mover, by kind: the living persons not moved this month, in slot order, and their
-    regions.
+#: Random slots drawn per dependant wanted in the first round of `_dependants` (a child or elderly person
+#: is about one slot in seven), and the rounds before the eligible of a short region are listed.
+DRAWS_PER_DEPENDANT = 10
+DEPENDANT_ROUNDS = 4
 
-    "children" are aged up to CHILD_MAX_AGE, "elderly" from ELDER_MIN_AGE. Children who follow change only
-    children's places, so the elderly's pool may be listed before they move.
+
+def _dependants(persons: PersonStore, kind: str, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each region r, min(need[r], eligible of r) distinct persons of r who may follow a mover ("children":
+    aged up to CHILD_MAX_AGE, "elderly": from ELDER_MIN_AGE; living, not moved this month), uniformly at
+    random, each region's in random order.
+
+    By rejection: slots are drawn uniformly and the eligible kept, the first distinct ones in draw order
+    (this is sampling without replacement). A region still short after a few rounds, or one no draw has
+    found, has its eligible listed and the rest drawn from them, so the result has exactly the distribution
+    of a draw from the full list, at the cost of a few thousand random slots instead of a pass over all.
     """
-    if use_kernels(persons.n):
-        from simulator import kernels
+    n = persons.n
+    found = np.empty(0, dtype=np.int64)
+    size = 1024 + DRAWS_PER_DEPENDANT * int(need.sum())
+    drawn = 0
+    for _ in range(DEPENDANT_ROUNDS):
+        slots = rng.integers(0, n, size=size)
+        drawn += size
+        slots = slots[_may_follow(persons, slots, kind)]
+        slots = slots[need[persons.region[slots]] > 0]
+        found = np.concatenate([found, slots])
+        _, first = np.unique(found, return_index=True)
+        found = found[np.sort(first)]  # distinct, in draw order
+        have = np.bincount(persons.region[found], minlength=N_REGIONS)
+        short = np.maximum(need - have, 0)
+        if not short.any():
+            break
+        rate = have / drawn  # eligible found per slot drawn, by region
+        if (rate[short > 0] == 0).any():
+            break
+        size = int(2 * (short[short > 0] / rate[short > 0]).max()) + 64
+        if size > n // 8:
+            break
+    region = persons.region[found]
+    order = np.argsort(region, kind="stable")
+    found, region = found[order], region[order]
+    rank = np.arange(found.size) - np.searchsorted(region, region)
+    keep = rank < need[region]
+    found, region = found[keep], region[keep]
+    have = np.bincount(region, minlength=N_REGIONS)
+    parts = [found]
+    for r in np.flatnonzero(have < need):
+        pool = np.flatnonzero(persons.region == r)
+        pool = pool[_may_follow(persons, pool, kind)]
+        pool = np.setdiff1d(pool, found[region == r], assume_unique=True)
+        parts.append(rng.choice(pool, size=min(int(need[r] - have[r]), pool.size), replace=False))
+    return np.concatenate(parts)
 
-        children, child_region, elders, elder_region = kernels.follower_pools(
-            persons.age_years, persons.status, persons.months_since_move, persons.region, int(Status.DEAD),
-            CHILD_MAX_AGE, ELDER_MIN_AGE,
-        )  # fmt: skip
-        return {"children": (children, child_region), "elderly": (elders, elder_region)}
-    staying = (persons.status != Status.DEAD) & (persons.months_since_move > 0)
-    children = np.flatnonzero(staying & (persons.age_years <= CHILD_MAX_AGE))
-    elders = np.flatnonzero(staying & (persons.age_years >= ELDER_MIN_AGE))
-    return {"children": (children, persons.region[children]), "elderly": (elders, persons.region[elders])}
 
-
-def _positions_of(values: np.ndarray, r: int, k: int, count: int, rng: np.random.Generator) -> np.ndarray:
-    """`k` distinct positions i with values[i] == r, uniformly at random (`count` such positions exist).
-
-    Random positions are drawn (about three times as many as needed at r's share) and those holding r
-    kept, which avoids a pass over `values` when r is common; otherwise the positions are listed.
-    """
-    if k == 0:
-        return np.empty(0, dtype=np.int64)
-    draws = int(3 * k * values.size / count) + 32
-    if draws < values.size // 16:
-        found = rng.integers(0, values.size, size=draws)
-        found = np.unique(found[values[found] == r])
-        if found.size >= k:
-            return rng.permutation(found)[:k]
-    return rng.choice(np.flatnonzero(values == r), size=k, replace=False)
+def _may_follow(persons: PersonStore, slots: np.ndarray, kind: str) -> np.ndarray:
+    """Whether persons `slots` may follow a mover as `kind` ("children" or "elderly")."""
+    age = persons.age_years[slots]
+    ok = (persons.status[slots] != Status.DEAD) & (persons.months_since_move[slots] > 0)
+    return ok & ((age <= CHILD_MAX_AGE) if kind == "children" else (age >= ELDER_MIN_AGE))
 
 
 def _in_migrants(flows: MonthFlows) -> tuple[np.ndarray, float]:
