@@ -1,8 +1,9 @@
 """Same model, other random numbers? Runs scenarios with many seeds under the current working tree and
 under a git revision, and compares the yearly province indicators replicate set against replicate set
-(`simulator.experiments.distribution.compare_replicates`: Welch's t-test per scenario, indicator and year,
-failing below a Bonferroni threshold). For a change that alters random streams (the rule drawn differently,
-its distribution unchanged); where the streams did not change, `same_results.py --exact` asks for identity.
+(`simulator.experiments.distribution.compare_replicates`: per scenario, indicator and year, a paired t-test
+over the seeds, which both versions share, failing below a Bonferroni threshold). For a change that alters
+random streams (the rule drawn differently, its distribution unchanged); where the streams did not change,
+`same_results.py --exact` asks for identity.
 
     .venv/bin/python benchmarks/same_distribution.py --ref 9720007               # baseline and plan, 20 seeds
     .venv/bin/python benchmarks/same_distribution.py --ref main --seeds 5 --end 2022-12    # quick
