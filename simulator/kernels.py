@@ -71,6 +71,13 @@ def _joined(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
+#: The dimensions of the recorder's count tables (regions, statuses, tiers, age bands, education levels) and
+#: its number of age groups, as compile-time constants: in `stock_counts` multiplying by constants instead of
+#: by arguments took 29 instead of 55 ms at scale 4. The kernel refuses other dimensions.
+STOCK_DIMS = (15, 7, 4, 3, 8)
+STOCK_AGE_GROUPS = 22
+
+
 @_serialised
 @numba.njit(cache=True, nogil=True, parallel=True)
 def stock_counts(
@@ -90,11 +97,16 @@ def stock_counts(
     Returns (cube, ages): cube counts persons by ((((region x S + status) x T + tier) x B + band) x E +
     max(edu, enrolled)) with band = (age >= 16) + (age >= 60) and dims = (regions, S, T, B, E); ages counts
     the living by (region x 2 + sex) x n_age_groups + age group, the group being age // 5 + (age > 0) up to
-    the open group (`simulator.world.flows.age_sex_cells_all`).
+    the open group (`simulator.world.flows.age_sex_cells_all`). `dims` and `n_age_groups` must be
+    STOCK_DIMS and STOCK_AGE_GROUPS.
     """
-    n_status, n_tier, n_band, n_edu = dims[1], dims[2], dims[3], dims[4]
-    n_cube = dims[0] * n_status * n_tier * n_band * n_edu
-    n_ages = dims[0] * 2 * n_age_groups
+    n_regions, n_status, n_tier, n_band, n_edu = STOCK_DIMS
+    groups = STOCK_AGE_GROUPS
+    same = (dims[0] == n_regions) & (dims[1] == n_status) & (dims[2] == n_tier) & (dims[3] == n_band)
+    if not (same & (dims[4] == n_edu) & (n_age_groups == groups)):
+        raise ValueError("stock_counts: the count tables' dimensions are not kernels.STOCK_DIMS")
+    n_cube = n_regions * n_status * n_tier * n_band * n_edu
+    n_ages = n_regions * 2 * groups
     cubes = np.zeros((PARTS, n_cube), dtype=np.int64)
     ages_by_part = np.zeros((PARTS, n_ages), dtype=np.int64)
     n = region.size
@@ -109,8 +121,8 @@ def stock_counts(
             key = (((r * n_status + status[i]) * n_tier + tier[i]) * n_band + band) * n_edu + level
             cube[key] += 1
             if status[i] != dead:
-                group = min(a // 5 + np.int64(a > 0), n_age_groups - 1)
-                ages[(r * 2 + sex[i]) * n_age_groups + group] += 1
+                group = min(a // 5 + np.int64(a > 0), groups - 1)
+                ages[(r * 2 + sex[i]) * groups + group] += 1
     return cubes.sum(axis=0), ages_by_part.sum(axis=0)
 
 

@@ -219,3 +219,16 @@ def test_ageing_kernel_equals_numpy(persons, kernels_on):
     assert (numpy_aged.months_since_move == demography.MONTHS_SINCE_MOVE_CAP + 1).sum() >= 30
     for column in ("age_months", "age_years", "months_since_move"):
         np.testing.assert_array_equal(getattr(kernel_aged, column), getattr(numpy_aged, column))
+
+
+def test_stock_counts_kernel_knows_the_recorders_dimensions():
+    """The kernel's compile-time dimensions are the recorder's (else it refuses to count)."""
+    from simulator.geography import N_REGIONS
+    from simulator.recording import recorder
+    from simulator.world.flows import N_AGE_GROUPS
+
+    dims = (N_REGIONS, recorder.N_STATUS, recorder.N_TIER, recorder.N_BAND, recorder.N_EDU)
+    assert kernels.STOCK_DIMS == dims and kernels.STOCK_AGE_GROUPS == N_AGE_GROUPS
+    column = np.zeros(3, dtype=np.int8)
+    with pytest.raises(ValueError, match="STOCK_DIMS"):
+        kernels.stock_counts(*[column] * 7, np.array([*dims[:4], 9]), 0, N_AGE_GROUPS)
