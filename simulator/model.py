@@ -12,7 +12,7 @@ months saves a run, and the restored model continues with identical results.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import mesa
@@ -37,6 +37,11 @@ from simulator.world.context import Context, build_context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import Firms, Regions, SlotDraws, WorldState
 
+#: Key of `TalentFlowModel.step`'s `ahead` holding the number of slots the uniforms were drawn for.
+AHEAD_SLOTS = "slots"
+#: The last process of the month that adds person slots (births): after it the month's slots are final,
+#: and the next month's per-slot uniforms can be drawn.
+LAST_TO_ADD_SLOTS = "demography"
 #: Parameters read outside the processes: the firms the model builds.
 MODEL_PARAMETERS = ("labour.firms_per_cell",)
 
@@ -103,6 +108,8 @@ class TalentFlowModel(mesa.Model):
         regions.youth_ratio, regions.youth_share = labour_market.census_youth_weights(self.persons)
         labour_market.update_unemployment_by_group(self.persons, self.context, self.state)
         self.recorder = Recorder(self.months, int(scale), data.plan_targets)
+        #: the next month's per-slot uniforms being drawn during `run` (None between runs: it does not pickle)
+        self.next_ahead: dict | None = None
         self.timings: dict[str, float] = {process.name: 0.0 for process in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started
         self.timings["recording"] = 0.0
@@ -173,16 +180,24 @@ class TalentFlowModel(mesa.Model):
             employment=counts.astype(np.int64),
         )
 
-    def step(self, ahead: dict | None = None) -> None:
+    def step(self, ahead: dict | None = None, draw_ahead: Callable[[int, int], dict] | None = None) -> None:
         """Simulate one month.
 
         Args:
             ahead: this month's per-slot uniforms already being drawn (process name -> Future or array), as
-                the run loop prepares them; default: drawn when a process asks.
+                the run loop prepares them, with the number of slots they were drawn for under the key
+                AHEAD_SLOTS (they are used only if that is this month's number of slots); default: drawn
+                when a process asks.
+            draw_ahead: called with (next month, its slots) as soon as the month's slots are final (after
+                births), to start drawing the next month's uniforms; what it returns is kept as
+                `self.next_ahead` for the next step.
         """
         ctx, state, persons = self.context, self.state, self.persons
         month = state.month
-        state.draws = SlotDraws(ctx.seed, month, persons.n, slot_streams(), dict(ahead or {}))
+        early = dict(ahead or {})
+        if early.pop(AHEAD_SLOTS, persons.n) != persons.n:
+            early = {}  # drawn for another number of slots: draw again
+        state.draws = SlotDraws(ctx.seed, month, persons.n, slot_streams(), early)
         t0 = time.perf_counter()
         labour_market.set_wages(persons, ctx, state)
         self.recorder.record_stocks(persons, state, month)
@@ -190,10 +205,13 @@ class TalentFlowModel(mesa.Model):
         persons.events[:] = 0
         flows = MonthFlows(flow_names())
         state.policy.begin_month(persons, ctx, state, flows, stream(ctx.seed, policy.PROCESS.stream, month))
+        self.next_ahead = None
         for process in SCHEDULE:
             t0 = time.perf_counter()
             process.step(persons, ctx, state, stream(ctx.seed, process.stream, month), flows)
             self.timings[process.name] += time.perf_counter() - t0
+            if process.name == LAST_TO_ADD_SLOTS and draw_ahead is not None and month + 1 < self.months:
+                self.next_ahead = draw_ahead(month + 1, persons.n)
         self.recorder.record_flows(flows, month)
         state.month += 1
         state.draws = SlotDraws(ctx.seed, state.month, persons.n, slot_streams())
@@ -204,19 +222,26 @@ class TalentFlowModel(mesa.Model):
         """Simulate every month to the end (or until model month `until`, exclusive), calling
         `progress(done, total)` after each.
 
-        The per-slot uniforms of the next month are drawn in a background thread while the month's wages and
-        records are computed (numpy releases the GIL); the thread lives only as long as this call.
+        The per-slot uniforms of the next month are drawn in a background thread (numpy releases the GIL)
+        from the moment the month's slots are final (after births) while the rest of the month runs; the
+        thread lives only as long as this call.
         """
         stop = self.months if until is None else min(until, self.months)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-draws") as pool:
+
+            def draw_ahead(month: int, n_start: int) -> dict:
+                seed = self.context.seed
+                futures = {
+                    name: pool.submit(slot_uniforms_start, seed, keys, month, n_start)
+                    for name, keys in slot_streams().items()
+                }
+                return {AHEAD_SLOTS: n_start, **futures}
+
+            ahead = draw_ahead(self.state.month, self.persons.n)
             while self.running and self.state.month < stop:
-                ahead = self._draw_ahead(pool, slot_streams().items())
-                self.step(ahead)
+                last = self.state.month + 1 >= stop
+                self.step(ahead, None if last else draw_ahead)
+                ahead = self.next_ahead
                 if progress is not None:
                     progress(self.state.month, self.months)
-
-    def _draw_ahead(self, pool: ThreadPoolExecutor, streams: Iterable[tuple[str, tuple[int, int]]]) -> dict:
-        month, n = self.state.month, self.persons.n
-        return {
-            name: pool.submit(slot_uniforms_start, self.context.seed, keys, month, n) for name, keys in streams
-        }
+            self.next_ahead = None

@@ -156,3 +156,22 @@ def vital_2019(calibration) -> dict[str, float]:
     """Births and deaths of 2019 from calibration/vital_statistics.csv."""
     row = calibration.vital[calibration.vital["year"] == 2019].iloc[0]
     return {"births": float(row["births"]), "deaths": float(row["deaths"])}
+
+
+def test_run_drawing_ahead_equals_stepping_and_ignores_draws_for_other_slots(small_model):
+    """`run` draws each next month's uniforms after births; stepping without them, or with uniforms drawn
+    for another number of slots (which must be discarded), gives the same months."""
+    from simulator.model import AHEAD_SLOTS
+    from simulator.rng import slot_uniforms_start
+
+    ran = small_model(scale=2000, end="2021-03")
+    ran.run()
+    stepped = small_model(scale=2000, end="2021-03")
+    while stepped.running:
+        wrong = {name: slot_uniforms_start(7, keys, stepped.month, stepped.persons.n - 5)
+                 for name, keys in stepped.state.draws.streams.items()}  # fmt: skip
+        stepped.step({AHEAD_SLOTS: stepped.persons.n - 5, **wrong})
+    assert ran.next_ahead is None
+    np.testing.assert_array_equal(ran.recorder.values, stepped.recorder.values)
+    for column in ("region", "status", "age_months", "human_capital"):
+        np.testing.assert_array_equal(getattr(ran.persons, column), getattr(stepped.persons, column))

@@ -3,6 +3,7 @@ Mesa agents (`Worker`, `Graduate`) and the monthly records of those persons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -75,9 +76,9 @@ class ClassroomModel(TalentFlowModel):
         """Record the followed persons as they are at the start of the next month."""
         self.trace.extend(agent.observe() for agent in self.followed)
 
-    def step(self, ahead: dict | None = None) -> None:
+    def step(self, ahead: dict | None = None, draw_ahead: Callable[[int, int], dict] | None = None) -> None:
         """Simulate one month, then record the followed persons."""
-        super().step(ahead)
+        super().step(ahead, draw_ahead)
         self.observe()
 
     def series(self, indicator: str, region: str = "province") -> tuple[list[str], np.ndarray]:
