@@ -58,17 +58,12 @@ def _start(n: int, part: int) -> int:
     return part * n // PARTS
 
 
-@numba.njit(cache=True, nogil=True)
 def _joined(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The first counts[c] entries of each part c of `listed` (cut as `_start` cuts), joined in order."""
+    """The first counts[c] entries of each part c of `listed` (cut as `_start` cuts), joined in order (by
+    numpy: a large array numpy allocates is backed by huge pages, which are much cheaper to fill for the
+    first time than the small pages of one allocated in a kernel)."""
     n = listed.size
-    out = np.empty(counts.sum(), dtype=listed.dtype)
-    k = 0
-    for c in range(PARTS):
-        start = _start(n, c)
-        out[k : k + counts[c]] = listed[start : start + counts[c]]
-        k += counts[c]
-    return out
+    return np.concatenate([listed[c * n // PARTS : c * n // PARTS + counts[c]] for c in range(PARTS)])
 
 
 #: The dimensions of the recorder's count tables (regions, statuses, tiers, age bands, education levels) and
@@ -158,13 +153,26 @@ def labour_force_by_group(
 
 
 @_serialised
-@numba.njit(cache=True, nogil=True, parallel=True)
 def deaths(
     draws: np.ndarray, age_years: np.ndarray, sex: np.ndarray, status: np.ndarray, table: np.ndarray, dead: int
 ) -> np.ndarray:
     """Slots i, living, with draws[i] < table[2 age + sex] (`simulator.processes.demography._deaths`)."""
+    listed = np.empty(draws.size, dtype=np.int64)
+    return _joined(listed, _deaths(listed, draws, age_years, sex, status, table, dead))
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _deaths(
+    listed: np.ndarray,
+    draws: np.ndarray,
+    age_years: np.ndarray,
+    sex: np.ndarray,
+    status: np.ndarray,
+    table: np.ndarray,
+    dead: int,
+) -> np.ndarray:
+    """`deaths`: lists each part's deaths at the part's start in `listed`; returns their numbers by part."""
     n = draws.size
-    listed = np.empty(n, dtype=np.int64)
     counts = np.zeros(PARTS, dtype=np.int64)
     for c in prange(PARTS):
         start = _start(n, c)
@@ -174,11 +182,10 @@ def deaths(
                 listed[k] = i
                 k += 1
         counts[c] = k - start
-    return _joined(listed, counts)
+    return counts
 
 
 @_serialised
-@numba.njit(cache=True, nogil=True, parallel=True)
 def labour_exit_cells(
     status: np.ndarray,
     age_years: np.ndarray,
@@ -197,8 +204,34 @@ def labour_exit_cells(
     """The persons in the labour force aged `min_age` or more (in slot order); their number by cell
     2 age + sex; and the number of them flagged (non-farm workers at or past the statutory age,
     `limit_months` by sex x 2 + tertiary) by cell (`simulator.processes.demography._exit_chances`)."""
+    listed = np.empty(status.size, dtype=np.int64)
+    listed_count, count, flagged = _labour_exit_cells(
+        listed, status, age_years, age_months, sex, edu, sector, employed, unemployed, min_age, college,
+        agriculture, limit_months, n_cells,
+    )  # fmt: skip
+    return _joined(listed, listed_count), count, flagged
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _labour_exit_cells(
+    listed: np.ndarray,
+    status: np.ndarray,
+    age_years: np.ndarray,
+    age_months: np.ndarray,
+    sex: np.ndarray,
+    edu: np.ndarray,
+    sector: np.ndarray,
+    employed: int,
+    unemployed: int,
+    min_age: int,
+    college: int,
+    agriculture: int,
+    limit_months: np.ndarray,
+    n_cells: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`labour_exit_cells`: lists each part's persons at the part's start in `listed`; returns their numbers
+    by part and the two counts by cell."""
     n = status.size
-    listed = np.empty(n, dtype=np.int64)
     listed_count = np.zeros(PARTS, dtype=np.int64)
     count_by_part = np.zeros((PARTS, n_cells), dtype=np.int64)
     flagged_by_part = np.zeros((PARTS, n_cells), dtype=np.int64)
@@ -219,11 +252,10 @@ def labour_exit_cells(
             listed[k] = i
             k += 1
         listed_count[c] = k - start
-    return _joined(listed, listed_count), count_by_part.sum(axis=0), flagged_by_part.sum(axis=0)
+    return listed_count, count_by_part.sum(axis=0), flagged_by_part.sum(axis=0)
 
 
 @_serialised
-@numba.njit(cache=True, nogil=True, parallel=True)
 def labour_exits(
     chosen: np.ndarray,
     age_years: np.ndarray,
@@ -239,9 +271,33 @@ def labour_exits(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The persons chosen[j] whose draw draws[j] is below their chance chances[2 cell + flagged], and whether
     each is at or past the statutory age."""
+    leaving = np.empty(chosen.size, dtype=np.int64)
+    past_age = np.empty(chosen.size, dtype=np.bool_)
+    counts = _labour_exits(
+        leaving, past_age, chosen, age_years, age_months, sex, edu, sector, college, agriculture, limit_months,
+        chances, draws,
+    )  # fmt: skip
+    return _joined(leaving, counts), _joined(past_age, counts)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _labour_exits(
+    leaving: np.ndarray,
+    past_age: np.ndarray,
+    chosen: np.ndarray,
+    age_years: np.ndarray,
+    age_months: np.ndarray,
+    sex: np.ndarray,
+    edu: np.ndarray,
+    sector: np.ndarray,
+    college: int,
+    agriculture: int,
+    limit_months: np.ndarray,
+    chances: np.ndarray,
+    draws: np.ndarray,
+) -> np.ndarray:
+    """`labour_exits`: lists each part's leavers at the part's start; returns their numbers by part."""
     n = chosen.size
-    leaving = np.empty(n, dtype=np.int64)
-    past_age = np.empty(n, dtype=np.bool_)
     counts = np.zeros(PARTS, dtype=np.int64)
     for c in prange(PARTS):
         start = _start(n, c)
@@ -256,7 +312,7 @@ def labour_exits(
                 past_age[k] = past
                 k += 1
         counts[c] = k - start
-    return _joined(leaving, counts), _joined(past_age, counts)
+    return counts
 
 
 @_serialised
@@ -313,7 +369,6 @@ def wages_and_bills(
 
 
 @_serialised
-@numba.njit(cache=True, nogil=True, parallel=True)
 def move_candidates(
     draws: np.ndarray,
     age_years: np.ndarray,
@@ -325,8 +380,23 @@ def move_candidates(
     """Slots i with draws[i] < ceiling_by_age[age_years[i]] (ages below 0 index from the end, as numpy
     does), a graduation at or after `fresh_from`, or a life event (`simulator.processes.migration.consider`:
     a superset of those who consider a move, the same with or without this kernel)."""
+    listed = np.empty(draws.size, dtype=np.int64)
+    counts = _move_candidates(listed, draws, age_years, ceiling_by_age, graduation_month, fresh_from, events)
+    return _joined(listed, counts)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _move_candidates(
+    listed: np.ndarray,
+    draws: np.ndarray,
+    age_years: np.ndarray,
+    ceiling_by_age: np.ndarray,
+    graduation_month: np.ndarray,
+    fresh_from: int,
+    events: np.ndarray,
+) -> np.ndarray:
+    """`move_candidates`: lists each part's candidates at the part's start; returns their numbers by part."""
     n = draws.size
-    listed = np.empty(n, dtype=np.int64)
     counts = np.zeros(PARTS, dtype=np.int64)
     size = ceiling_by_age.size
     for c in prange(PARTS):
@@ -339,7 +409,7 @@ def move_candidates(
                 listed[k] = i
                 k += 1
         counts[c] = k - start
-    return _joined(listed, counts)
+    return counts
 
 
 @_serialised
