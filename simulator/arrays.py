@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -21,6 +22,24 @@ def bincount(values: np.ndarray, minlength: int, weights: np.ndarray | None = No
         part = slice(start, start + CHUNK)
         out += np.bincount(values[part], weights=None if weights is None else weights[part], minlength=minlength)
     return out
+
+
+#: Elements from which `apply_in_place` splits the work between two threads.
+THREADED_MIN_ELEMENTS = 1_000_000
+
+
+def apply_in_place(ufunc: np.ufunc, values: np.ndarray) -> None:
+    """Apply `ufunc` to `values` in place; from THREADED_MIN_ELEMENTS elements the two halves in two threads
+    (numpy releases the interpreter lock in the loop, and each element's result does not depend on where the
+    array is cut: tests/test_arrays.py)."""
+    if values.size < THREADED_MIN_ELEMENTS:
+        ufunc(values, out=values)
+        return
+    middle = values.size // 2
+    halves = (values[:middle], values[middle:])
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="talentsim-ufunc") as pool:
+        for done in [pool.submit(ufunc, half, out=half) for half in halves]:
+            done.result()
 
 
 def kernel_min_slots() -> int:

@@ -16,10 +16,11 @@ the parts are then summed or joined in slot order. The number of parts does not 
 threads, and integer sums do not depend on their order, so the results are the same on any machine. A
 kernel that lists rare persons writes only them (a branch that is rarely taken costs little; writing every
 slot's index and advancing only for the chosen, as for common ones, costs a write per slot). The wage
-kernel stays serial: its float sums follow numpy's chunks in order, and two threads did not make it faster.
-Calls are serialised by a lock (numba's workqueue threading layer must not be entered from two threads at
-once). The kernels serve runs of a million slots or more (scale 25 or finer); the many small runs of a
-batch use numpy, so parallel workers do not compete for the cores.
+bills are float sums: each chunk of employees is summed on its own and the chunks' sums are added in
+order, as numpy's chunked bincount adds them, so they too are the same on any machine. Calls are
+serialised by a lock (numba's workqueue threading layer must not be entered from two threads at once).
+The kernels serve runs of a million slots or more (scale 25 or finer); the many small runs of a batch use
+numpy, so parallel workers do not compete for the cores.
 
 This module is imported only by `use_kernels`'s callers after it returned True (it imports numba).
 """
@@ -337,7 +338,8 @@ def learn_and_depreciate(
         human_capital[i] = idle if (s == unemployed) | (s == inactive) else h
 
 
-@numba.njit(cache=True, nogil=True)
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
 def wages_and_bills(
     employees: np.ndarray,
     employer: np.ndarray,
@@ -353,18 +355,20 @@ def wages_and_bills(
     float32) into `wages` and returns the firms' wage bills, summed as `simulator.arrays.bincount` sums
     them (in float64, employee by employee within chunks of `chunk` employees, then chunk by chunk), so
     that the bills equal numpy's to the last bit (`simulator.processes.labour_market.set_wages`)."""
-    bill = np.zeros(n_firms)
-    part = np.zeros(n_firms)
-    for start in range(0, employees.size, chunk):
-        part[:] = 0.0
-        for j in range(start, min(start + chunk, employees.size)):
+    n_chunks = (employees.size + chunk - 1) // chunk
+    parts = np.zeros((n_chunks, n_firms))
+    for c in prange(n_chunks):
+        part = parts[c]
+        for j in range(c * chunk, min((c + 1) * chunk, employees.size)):
             i = employees[j]
             firm = employer[i]
             level = firm_level[firm] * premium[edu[i]]
             level = level * factor[j]
             wages[i] = level
             part[firm] += level
-        bill += part
+    bill = np.zeros(n_firms)
+    for c in range(n_chunks):
+        bill += parts[c]
     return bill
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import CHUNK, bincount, use_kernels
+from simulator.arrays import CHUNK, apply_in_place, bincount, use_kernels
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -234,9 +234,9 @@ def set_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
     firms = state.firms
     # the human-capital factor hc ** elasticity, as exp(elasticity log hc) in float32
     factor = persons.human_capital[employees]
-    np.log(factor, out=factor)
+    apply_in_place(np.log, factor)
     factor *= np.float32(ctx.params["labour.hc_wage_elasticity"])
-    np.exp(factor, out=factor)
+    apply_in_place(np.exp, factor)
     firm_level = firms.wage_level_yuan_month.astype(np.float32)
     if use_kernels(persons.n):
         from simulator import kernels

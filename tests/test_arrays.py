@@ -1,0 +1,26 @@
+"""Array helpers: chunked bincount, and ufuncs applied in two threads give numpy's values to the bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator import arrays
+
+
+@pytest.mark.parametrize("ufunc", [np.log, np.exp])
+def test_threaded_ufunc_equals_numpy_to_the_bit(ufunc):
+    values = (np.random.default_rng(1).random(arrays.THREADED_MIN_ELEMENTS + 12_345) * 3 + 0.25).astype(np.float32)
+    expected = ufunc(values)
+    arrays.apply_in_place(ufunc, values)
+    np.testing.assert_array_equal(values.view(np.int32), expected.view(np.int32))
+    small = np.array([1.0, 2.0], dtype=np.float32)
+    arrays.apply_in_place(ufunc, small)
+    np.testing.assert_array_equal(small, ufunc(np.array([1.0, 2.0], dtype=np.float32)))
+
+
+def test_chunked_bincount_equals_numpy():
+    values = np.random.default_rng(2).integers(0, 50, size=3 * arrays.CHUNK + 7).astype(np.int8)
+    weights = np.random.default_rng(3).random(values.size)
+    np.testing.assert_array_equal(arrays.bincount(values, 60), np.bincount(values, minlength=60))
+    np.testing.assert_allclose(arrays.bincount(values, 60, weights), np.bincount(values, weights, 60))
