@@ -417,6 +417,52 @@ def _move_candidates(
 
 
 @_serialised
+def unemployed_and_starting(
+    status: np.ndarray, age_months: np.ndarray, unemployed: int, inactive: int, start_months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Slots of the unemployed, and of the inactive aged exactly `start_months` months, in slot order
+    (`simulator.processes.labour_market.step` and `_participation`)."""
+    jobless = np.empty(status.size, dtype=np.int64)
+    starting = np.empty(status.size, dtype=np.int64)
+    jobless_count, starting_count = _unemployed_and_starting(
+        jobless, starting, status, age_months, unemployed, inactive, start_months
+    )
+    return _joined(jobless, jobless_count), _joined(starting, starting_count)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _unemployed_and_starting(
+    jobless: np.ndarray,
+    starting: np.ndarray,
+    status: np.ndarray,
+    age_months: np.ndarray,
+    unemployed: int,
+    inactive: int,
+    start_months: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`unemployed_and_starting`: lists each part's persons at the part's start; returns their numbers by
+    part."""
+    n = status.size
+    jobless_count = np.zeros(PARTS, dtype=np.int64)
+    starting_count = np.zeros(PARTS, dtype=np.int64)
+    for c in prange(PARTS):
+        start = _start(n, c)
+        j = start
+        k = start
+        for i in range(start, _start(n, c + 1)):
+            s = status[i]
+            if s == unemployed:
+                jobless[j] = i
+                j += 1
+            if (s == inactive) & (age_months[i] == start_months):
+                starting[k] = i
+                k += 1
+        jobless_count[c] = j - start
+        starting_count[c] = k - start
+    return jobless_count, starting_count
+
+
+@_serialised
 @numba.njit(cache=True, nogil=True, parallel=True)
 def logit_choices(cumulative: np.ndarray, rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """For each k, the number of entries of cumulative[rows[k]] below uniforms[k] x its last entry, at most

@@ -232,3 +232,17 @@ def test_stock_counts_kernel_knows_the_recorders_dimensions():
     column = np.zeros(3, dtype=np.int8)
     with pytest.raises(ValueError, match="STOCK_DIMS"):
         kernels.stock_counts(*[column] * 7, np.array([*dims[:4], 9]), 0, N_AGE_GROUPS)
+
+
+def test_unemployed_and_starting_kernel_lists_what_numpy_lists(persons):
+    store = persons.copy()
+    inactive = np.flatnonzero(store.status == Status.INACTIVE)
+    store.age_months[inactive[::7]] = labour_market.START_AGE_MONTHS
+    start = labour_market.START_AGE_MONTHS
+    jobless, starting = kernels.unemployed_and_starting(
+        store.status, store.age_months, int(Status.UNEMPLOYED), int(Status.INACTIVE), start
+    )
+    np.testing.assert_array_equal(jobless, np.flatnonzero(store.status == Status.UNEMPLOYED))
+    at_start = (store.age_months == labour_market.START_AGE_MONTHS) & (store.status == Status.INACTIVE)
+    np.testing.assert_array_equal(starting, np.flatnonzero(at_start))
+    assert jobless.size > 50 and starting.size > 50

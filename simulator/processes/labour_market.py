@@ -25,6 +25,9 @@ from simulator.world.context import EDU_WAGE_PREMIUM, Context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import WorldState
 
+#: Age (months) at which inactive school leavers start looking for work.
+START_AGE_MONTHS = 16 * 12
+
 
 def step(
     persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, flows: MonthFlows
@@ -32,8 +35,15 @@ def step(
     """One month of the labour market (wages are set at the start of the next month, see `set_wages`)."""
     _grow_wages(ctx, state)
     _separations(persons, ctx, state, rng)
-    unemployed_idx = np.flatnonzero(persons.status == Status.UNEMPLOYED)
-    unemployed_idx = _participation(persons, ctx, rng, unemployed_idx)
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        unemployed_idx, sixteen = kernels.unemployed_and_starting(
+            persons.status, persons.age_months, int(Status.UNEMPLOYED), int(Status.INACTIVE), START_AGE_MONTHS
+        )
+    else:
+        unemployed_idx, sixteen = np.flatnonzero(persons.status == Status.UNEMPLOYED), None
+    unemployed_idx = _participation(persons, ctx, rng, unemployed_idx, sixteen)
     inside = persons.region[unemployed_idx] < N_UNITS
     employed, unemployed = _match_inside(persons, ctx, state, rng, unemployed_idx[inside])
     _match_outside(persons, ctx, rng, unemployed_idx[~inside])
@@ -141,10 +151,15 @@ def _separations(persons: PersonStore, ctx: Context, state: WorldState, rng: np.
 
 
 def _participation(
-    persons: PersonStore, ctx: Context, rng: np.random.Generator, unemployed: np.ndarray
+    persons: PersonStore,
+    ctx: Context,
+    rng: np.random.Generator,
+    unemployed: np.ndarray,
+    sixteen: np.ndarray | None = None,
 ) -> np.ndarray:
     """Unemployed stop searching; inactive persons aged 16 to the peak age of the census employment profile
-    start. Returns the unemployed after it."""
+    start. Returns the unemployed after it. `sixteen`: the inactive aged exactly 16 (START_AGE_MONTHS), if
+    already listed."""
     p = ctx.params
     quits = sample(unemployed, p["labour.quit_to_inactive_per_month"], rng)
     drawn = sample_slots(persons.n, p["labour.inactive_to_search_per_month"], rng)
@@ -153,7 +168,8 @@ def _participation(
     peak = ctx.tables["labour_peak_age"][persons.sex[drawn]]
     starts = drawn[(persons.status[drawn] == Status.INACTIVE) & (age >= 16) & (age < peak)]
     # school leavers younger than 16 were inactive: they look for work from the month they turn 16
-    sixteen = np.flatnonzero((persons.age_months == 16 * 12) & (persons.status == Status.INACTIVE))
+    if sixteen is None:
+        sixteen = np.flatnonzero((persons.age_months == START_AGE_MONTHS) & (persons.status == Status.INACTIVE))
     starts = np.union1d(starts, sixteen)
     persons.status[quits] = Status.INACTIVE
     persons.status[starts] = Status.UNEMPLOYED

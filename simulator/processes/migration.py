@@ -112,18 +112,20 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
             draws, persons.age_years, table * (1.0 + recent_move), persons.graduation_month, fresh_from,
             persons.events,
         )  # fmt: skip
+        # exactly those who pass the test below, which need not be made again
         graduated = fresh_graduates(persons.graduation_month[maybe], state.month)
-        special = graduated | (persons.events[maybe] != 0)
+        hazard = table[persons.age_years[maybe]]
+        maybe_draws = draws[maybe]
     else:
         graduated = fresh_graduates(persons.graduation_month, state.month)
         special = graduated | (persons.events != 0)
         ceiling = table.max() * (1.0 + recent_move)
         maybe = np.flatnonzero((draws < ceiling) | special)
         graduated, special = graduated[maybe], special[maybe]
-    hazard = table[persons.age_years[maybe]]
-    maybe_draws = draws[maybe]
-    keep = (maybe_draws < hazard * (1.0 + recent_move)) | special
-    maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
+        hazard = table[persons.age_years[maybe]]
+        maybe_draws = draws[maybe]
+        keep = (maybe_draws < hazard * (1.0 + recent_move)) | special
+        maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
     # graduation multiplies the hazard, the more so the more recent it is
     since = (state.month - persons.graduation_month[maybe].astype(np.int64)).astype(np.float32)
     boost = (p["migration.graduation_multiplier"] - 1.0) * np.exp(-since / p["migration.graduation_decay_months"])
