@@ -361,8 +361,7 @@ def _followers(
         order = np.argsort(take_src, kind="stable")
         src_sorted = take_src[order]
         got = np.bincount(persons.region[chosen], minlength=N_REGIONS)
-        rank = np.arange(src_sorted.size) - np.searchsorted(src_sorted, src_sorted)
-        followed = order[rank < got[src_sorted]]  # the leading movers who take someone, grouped by region
+        followed = order[_rank_in_group(src_sorted) < got[src_sorted]]  # those who take someone, by region
         by_region = chosen[np.argsort(persons.region[chosen], kind="stable")]
         relocate(persons, by_region, take_dst[followed].astype(np.int8), ctx, state, flows)
 
@@ -408,8 +407,7 @@ def _dependants(persons: PersonStore, kind: str, need: np.ndarray, rng: np.rando
     region = persons.region[found]
     order = np.argsort(region, kind="stable")
     found, region = found[order], region[order]
-    rank = np.arange(found.size) - np.searchsorted(region, region)
-    keep = rank < need[region]
+    keep = _rank_in_group(region) < need[region]
     found, region = found[keep], region[keep]
     have = np.bincount(region, minlength=N_REGIONS)
     parts = [found]
@@ -419,6 +417,11 @@ def _dependants(persons: PersonStore, kind: str, need: np.ndarray, rng: np.rando
         pool = np.setdiff1d(pool, found[region == r], assume_unique=True)
         parts.append(rng.choice(pool, size=min(int(need[r] - have[r]), pool.size), replace=False))
     return np.concatenate(parts)
+
+
+def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
+    """Each element's position within its run of equal keys (0 for the first), for sorted keys."""
+    return np.arange(sorted_keys.size) - np.searchsorted(sorted_keys, sorted_keys)
 
 
 def _may_follow(persons: PersonStore, slots: np.ndarray, kind: str) -> np.ndarray:
