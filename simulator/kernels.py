@@ -64,7 +64,7 @@ def _joined(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
     numpy: a large array numpy allocates is backed by huge pages, which are much cheaper to fill for the
     first time than the small pages of one allocated in a kernel)."""
     n = listed.size
-    return np.concatenate([listed[c * n // PARTS : c * n // PARTS + counts[c]] for c in range(PARTS)])
+    return np.concatenate([listed[_start(n, c) : _start(n, c) + counts[c]] for c in range(PARTS)])
 
 
 #: The dimensions of the recorder's count tables (regions, statuses, tiers, age bands, education levels) and

@@ -190,7 +190,7 @@ class TalentFlowModel(mesa.Model):
                 when a process asks.
             draw_ahead: called with (next month, its slots) as soon as the month's slots are final (after
                 births), to start drawing the next month's uniforms; what it returns is kept as
-                `self.next_ahead` for the next step.
+                `self.next_ahead` for the next step (`run` passes none in the last month it simulates).
         """
         ctx, state, persons = self.context, self.state, self.persons
         month = state.month
@@ -210,7 +210,7 @@ class TalentFlowModel(mesa.Model):
             t0 = time.perf_counter()
             process.step(persons, ctx, state, stream(ctx.seed, process.stream, month), flows)
             self.timings[process.name] += time.perf_counter() - t0
-            if process.name == LAST_TO_ADD_SLOTS and draw_ahead is not None and month + 1 < self.months:
+            if process.name == LAST_TO_ADD_SLOTS and draw_ahead is not None:
                 self.next_ahead = draw_ahead(month + 1, persons.n)
         self.recorder.record_flows(flows, month)
         state.month += 1
