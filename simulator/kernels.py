@@ -36,6 +36,8 @@ import numba
 import numpy as np
 from numba import prange
 
+from simulator.arrays import scratch
+
 #: Contiguous parts the person slots are cut into for the parallel loops (a multiple of the cores).
 PARTS = 16
 _LOCK = threading.Lock()
@@ -59,12 +61,16 @@ def _start(n: int, part: int) -> int:
     return part * n // PARTS
 
 
-def _joined(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _joined(listed: np.ndarray, counts: np.ndarray, into: str | None = None) -> np.ndarray:
     """The first counts[c] entries of each part c of `listed` (cut as `_start` cuts), joined in order (by
     numpy: a large array numpy allocates is backed by huge pages, which are much cheaper to fill for the
-    first time than the small pages of one allocated in a kernel)."""
+    first time than the small pages of one allocated in a kernel); into the scratch buffer `into` if given
+    (`simulator.arrays.scratch`: valid until the next use of that buffer)."""
     n = listed.size
-    return np.concatenate([listed[_start(n, c) : _start(n, c) + counts[c]] for c in range(PARTS)])
+    parts = [listed[_start(n, c) : _start(n, c) + counts[c]] for c in range(PARTS)]
+    if into is None:
+        return np.concatenate(parts)
+    return np.concatenate(parts, out=scratch(into, int(counts.sum()), listed.dtype))
 
 
 #: The dimensions of the recorder's count tables (regions, statuses, tiers, age bands, education levels) and
@@ -158,7 +164,7 @@ def deaths(
     draws: np.ndarray, age_years: np.ndarray, sex: np.ndarray, status: np.ndarray, table: np.ndarray, dead: int
 ) -> np.ndarray:
     """Slots i, living, with draws[i] < table[2 age + sex] (`simulator.processes.demography._deaths`)."""
-    listed = np.empty(draws.size, dtype=np.int64)
+    listed = scratch("kernels.list", draws.size, np.int64)
     return _joined(listed, _deaths(listed, draws, age_years, sex, status, table, dead))
 
 
@@ -205,7 +211,7 @@ def labour_exit_cells(
     """The persons in the labour force aged `min_age` or more (in slot order); their number by cell
     2 age + sex; and the number of them flagged (non-farm workers at or past the statutory age,
     `limit_months` by sex x 2 + tertiary) by cell (`simulator.processes.demography._exit_chances`)."""
-    listed = np.empty(status.size, dtype=np.int64)
+    listed = scratch("kernels.list", status.size, np.int64)
     listed_count, count, flagged = _labour_exit_cells(
         listed, status, age_years, age_months, sex, edu, sector, employed, unemployed, min_age, college,
         agriculture, limit_months, n_cells,
@@ -272,8 +278,8 @@ def labour_exits(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The persons chosen[j] whose draw draws[j] is below their chance chances[2 cell + flagged], and whether
     each is at or past the statutory age."""
-    leaving = np.empty(chosen.size, dtype=np.int64)
-    past_age = np.empty(chosen.size, dtype=np.bool_)
+    leaving = scratch("kernels.list", chosen.size, np.int64)
+    past_age = scratch("kernels.flags", chosen.size, np.bool_)
     counts = _labour_exits(
         leaving, past_age, chosen, age_years, age_months, sex, edu, sector, college, agriculture, limit_months,
         chances, draws,
@@ -373,19 +379,94 @@ def wages_and_bills(
 
 
 @_serialised
+def jilin_employees(employer: np.ndarray, human_capital: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Slots of the employees of Jilin firms (employer >= 0) in slot order, and their human capital
+    (`simulator.processes.labour_market.set_wages`). Both are scratch buffers, valid until the next call."""
+    counts = _employees_by_part(employer)
+    total = int(counts.sum())
+    listed = scratch("kernels.employees", total, np.int64)
+    values = scratch("kernels.employees' values", total, np.float32)
+    _jilin_employees(listed, values, employer, human_capital, np.cumsum(counts) - counts)
+    return listed, values
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _employees_by_part(employer: np.ndarray) -> np.ndarray:
+    """The number of employees of Jilin firms (employer >= 0) in each part of the slots."""
+    n = employer.size
+    counts = np.zeros(PARTS, dtype=np.int64)
+    for c in prange(PARTS):
+        k = 0
+        for i in range(_start(n, c), _start(n, c + 1)):
+            k += np.int64(employer[i] >= 0)
+        counts[c] = k
+    return counts
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _jilin_employees(
+    listed: np.ndarray, values: np.ndarray, employer: np.ndarray, human_capital: np.ndarray, offsets: np.ndarray
+) -> None:
+    """`jilin_employees`: lists each part's employees from offsets[part] on, then gathers their human capital.
+    Employees are common: every slot's index is written (within the part's places) and only theirs kept.
+    The parts are counted first (a cheap pass), so the lists need no joining."""
+    n = employer.size
+    for c in prange(PARTS):
+        start = offsets[c]
+        stop = start + (offsets[c + 1] - start if c + 1 < PARTS else listed.size - start)
+        k = start
+        for i in range(_start(n, c), _start(n, c + 1)):
+            if k < stop:
+                listed[k] = i
+            k += np.int64(employer[i] >= 0)
+        for j in range(start, stop):
+            values[j] = human_capital[listed[j]]
+
+
+@_serialised
+def employees_of_tier(tier: np.ndarray, employer: np.ndarray, code: int) -> np.ndarray:
+    """Slots with tier `code` employed by a Jilin firm (employer >= 0), in slot order
+    (`simulator.processes.skills`)."""
+    listed = scratch("kernels.list", tier.size, np.int64)
+    return _joined(listed, _employees_of_tier(listed, tier, employer, code))
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _employees_of_tier(listed: np.ndarray, tier: np.ndarray, employer: np.ndarray, code: int) -> np.ndarray:
+    """`employees_of_tier`: lists each part's persons at the part's start; returns their numbers by part."""
+    n = tier.size
+    counts = np.zeros(PARTS, dtype=np.int64)
+    for c in prange(PARTS):
+        start = _start(n, c)
+        k = start
+        for i in range(start, _start(n, c + 1)):
+            if (tier[i] == code) & (employer[i] >= 0):
+                listed[k] = i
+                k += 1
+        counts[c] = k - start
+    return counts
+
+
+@_serialised
 def move_candidates(
     draws: np.ndarray,
     age_years: np.ndarray,
     ceiling_by_age: np.ndarray,
+    months_since_move: np.ndarray,
+    ceiling_by_months: np.ndarray,
     graduation_month: np.ndarray,
     fresh_from: int,
     events: np.ndarray,
 ) -> np.ndarray:
-    """Slots i with draws[i] < ceiling_by_age[age_years[i]] (ages below 0 index from the end, as numpy
-    does), a graduation at or after `fresh_from`, or a life event (`simulator.processes.migration.consider`:
-    a superset of those who consider a move, the same with or without this kernel)."""
-    listed = np.empty(draws.size, dtype=np.int64)
-    counts = _move_candidates(listed, draws, age_years, ceiling_by_age, graduation_month, fresh_from, events)
+    """Slots i with draws[i] < ceiling_by_age[age_years[i]] x ceiling_by_months[months_since_move[i]] (ages
+    below 0 index from the end, as numpy does; months past the table's end take its last entry), a graduation
+    at or after `fresh_from`, or a life event (`simulator.processes.migration.consider`: a superset of those
+    who consider a move, the same with or without this kernel)."""
+    listed = scratch("kernels.list", draws.size, np.int64)
+    counts = _move_candidates(
+        listed, draws, age_years, ceiling_by_age, months_since_move, ceiling_by_months, graduation_month,
+        fresh_from, events,
+    )  # fmt: skip
     return _joined(listed, counts)
 
 
@@ -395,6 +476,8 @@ def _move_candidates(
     draws: np.ndarray,
     age_years: np.ndarray,
     ceiling_by_age: np.ndarray,
+    months_since_move: np.ndarray,
+    ceiling_by_months: np.ndarray,
     graduation_month: np.ndarray,
     fresh_from: int,
     events: np.ndarray,
@@ -403,13 +486,15 @@ def _move_candidates(
     n = draws.size
     counts = np.zeros(PARTS, dtype=np.int64)
     size = ceiling_by_age.size
+    last_month = ceiling_by_months.size - 1
     for c in prange(PARTS):
         start = _start(n, c)
         k = start
         for i in range(start, _start(n, c + 1)):
             a = np.int64(age_years[i])
             a += size if a < 0 else 0
-            if (draws[i] < ceiling_by_age[a]) | (graduation_month[i] >= fresh_from) | (events[i] != 0):
+            ceiling = ceiling_by_age[a] * ceiling_by_months[min(np.int64(months_since_move[i]), last_month)]
+            if (draws[i] < ceiling) | (graduation_month[i] >= fresh_from) | (events[i] != 0):
                 listed[k] = i
                 k += 1
         counts[c] = k - start
@@ -422,8 +507,8 @@ def unemployed_and_starting(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Slots of the unemployed, and of the inactive aged exactly `start_months` months, in slot order
     (`simulator.processes.labour_market.step` and `_participation`)."""
-    jobless = np.empty(status.size, dtype=np.int64)
-    starting = np.empty(status.size, dtype=np.int64)
+    jobless = scratch("kernels.list", status.size, np.int64)
+    starting = scratch("kernels.second list", status.size, np.int64)
     jobless_count, starting_count = _unemployed_and_starting(
         jobless, starting, status, age_months, unemployed, inactive, start_months
     )

@@ -224,15 +224,17 @@ class TalentFlowModel(mesa.Model):
 
         The per-slot uniforms of the next month are drawn in a background thread (numpy releases the GIL)
         from the moment the month's slots are final (after births) while the rest of the month runs; the
-        thread lives only as long as this call.
+        thread lives only as long as this call. They are drawn into the buffers of the month before, which
+        no one uses any more (fresh memory is slow to touch the first time: `simulator.arrays.scratch`).
         """
         stop = self.months if until is None else min(until, self.months)
+        finished: dict[str, np.ndarray] = {}  # the uniforms' buffers of the last finished month
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-draws") as pool:
 
             def draw_ahead(month: int, n_start: int) -> dict:
                 seed = self.context.seed
                 futures = {
-                    name: pool.submit(slot_uniforms_start, seed, keys, month, n_start)
+                    name: pool.submit(slot_uniforms_start, seed, keys, month, n_start, finished.pop(name, None))
                     for name, keys in slot_streams().items()
                 }
                 return {AHEAD_SLOTS: n_start, **futures}
@@ -241,6 +243,8 @@ class TalentFlowModel(mesa.Model):
             while self.running and self.state.month < stop:
                 last = self.state.month + 1 >= stop
                 self.step(ahead, None if last else draw_ahead)
+                finished.clear()
+                finished.update({name: ahead[name].result().base for name in slot_streams()})
                 ahead = self.next_ahead
                 if progress is not None:
                     progress(self.state.month, self.months)

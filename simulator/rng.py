@@ -22,13 +22,20 @@ def stream(seed: int, key: int, month: int = -1) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(key, month + 1)))
 
 
-def slot_uniforms_start(seed: int, keys: tuple[int, int], month: int, n_start: int) -> np.ndarray:
+def slot_uniforms_start(
+    seed: int, keys: tuple[int, int], month: int, n_start: int, buffer: np.ndarray | None = None
+) -> np.ndarray:
     """One float32 uniform for each of the `n_start` slots that exist at the start of `month`.
 
     The array's buffer has room for the slots a month may add (`slot_room`), so that `slot_uniforms` can
     append their numbers without copying the month's numbers (a copy costs as much as drawing at scale 1).
+    `buffer`, if given and large enough (a float32 array that is not a view), is used as that buffer: the
+    run loop hands back the buffers of a finished month, whose memory is already mapped (fresh memory costs
+    more to touch the first time than drawing into it). The numbers do not depend on the buffer.
     """
-    buffer = np.empty(n_start + slot_room(n_start), dtype=np.float32)
+    size = n_start + slot_room(n_start)
+    if buffer is None or not (buffer.base is None and buffer.dtype == np.float32 and buffer.size >= size):
+        buffer = np.empty(size, dtype=np.float32)
     stream(seed, keys[0], month).random(dtype=np.float32, out=buffer[:n_start])
     return buffer[:n_start]
 

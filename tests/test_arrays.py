@@ -24,3 +24,15 @@ def test_chunked_bincount_equals_numpy():
     weights = np.random.default_rng(3).random(values.size)
     np.testing.assert_array_equal(arrays.bincount(values, 60), np.bincount(values, minlength=60))
     np.testing.assert_allclose(arrays.bincount(values, 60, weights), np.bincount(values, weights, 60))
+
+
+def test_scratch_buffers_are_kept_by_name_and_grown_when_too_small():
+    first = arrays.scratch("test.a", 100, np.int64)
+    first[:] = 7
+    again = arrays.scratch("test.a", 50, np.int64)
+    assert again.size == 50 and np.shares_memory(first, again) and (again == 7).all()
+    other = arrays.scratch("test.b", 50, np.int64)
+    assert not np.shares_memory(first, other)
+    larger = arrays.scratch("test.a", 1000, np.int64)
+    assert larger.size == 1000 and not np.shares_memory(first, larger)
+    assert arrays.scratch("test.a", 10, np.float32).dtype == np.float32

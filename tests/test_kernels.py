@@ -177,6 +177,9 @@ def test_move_candidates_kernel_gives_the_same_persons_who_consider(model, perso
     rng = np.random.default_rng(6)
     store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
     store.graduation_month[rng.random(store.n) < 0.05] = model.state.month - 3
+    recent = rng.random(store.n) < 0.3  # recent moves raise the hazard (the kernel's bound by months)
+    store.months_since_move[recent] = rng.integers(0, 40, size=int(recent.sum()))
+    store.months_since_move[:3] = 32000  # past the bound's table: its last entry
     store.age_years[:5] = -1  # a birth not yet aged: indexes the table from its end, as numpy does
     found = []
     for on in (False, True):
@@ -246,3 +249,18 @@ def test_unemployed_and_starting_kernel_lists_what_numpy_lists(persons):
     at_start = (store.age_months == labour_market.START_AGE_MONTHS) & (store.status == Status.INACTIVE)
     np.testing.assert_array_equal(starting, np.flatnonzero(at_start))
     assert jobless.size > 50 and starting.size > 50
+
+
+def test_employee_lists_equal_numpys(persons):
+    """The listing kernels of the wages and of certification: the same slots as numpy, in slot order."""
+    from simulator.codes import Tier
+
+    employees, factor = kernels.jilin_employees(persons.employer, persons.human_capital)
+    expected = np.flatnonzero(persons.employer >= 0)
+    assert expected.size > 1000
+    np.testing.assert_array_equal(employees, expected)
+    np.testing.assert_array_equal(factor, persons.human_capital[expected])
+    skilled = kernels.employees_of_tier(persons.tier, persons.employer, int(Tier.SKILLED))
+    expected = np.flatnonzero((persons.tier == Tier.SKILLED) & (persons.employer >= 0))
+    assert expected.size > 100
+    np.testing.assert_array_equal(skilled, expected)

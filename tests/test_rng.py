@@ -56,3 +56,15 @@ def test_sample_draws_a_sorted_subset_at_the_given_rate():
     assert sample(idx, 0.0, rng).size == 0
     assert sample(idx, 1.0, rng).size == idx.size
     assert sample(idx[:0], 0.5, rng).size == 0
+
+
+def test_slot_uniforms_drawn_into_a_reused_buffer_are_the_same_numbers():
+    from simulator.rng import slot_room, slot_uniforms, slot_uniforms_start
+
+    fresh = slot_uniforms(5, (8, 9), 3, 2000, 2010)
+    old = slot_uniforms_start(5, (8, 9), 2, 2000).base  # last month's buffer, handed back
+    again = slot_uniforms(5, (8, 9), 3, 2000, 2010, slot_uniforms_start(5, (8, 9), 3, 2000, old))
+    assert np.shares_memory(again, old)
+    np.testing.assert_array_equal(again, fresh)
+    small = np.empty(2000 + slot_room(2000) - 1, dtype=np.float32)  # too small: not used
+    assert not np.shares_memory(slot_uniforms_start(5, (8, 9), 3, 2000, small), small)

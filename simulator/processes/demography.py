@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import CHUNK, use_kernels
+from simulator.arrays import CHUNK, scratch, use_kernels
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
@@ -230,7 +230,7 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
         )  # fmt: skip
         if in_force.size == 0:
             return
-        draws = rng.random(in_force.size)
+        draws = rng.random(out=scratch("demography.exit draws", in_force.size, np.float64))
         chances = _cell_chances(table, count, flagged, heavier).ravel()
         leaving, past = kernels.labour_exits(in_force, *columns, *codes, chances, draws)
     else:

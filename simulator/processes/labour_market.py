@@ -246,28 +246,34 @@ def set_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
 
     Outside the province only the regions' average wages matter (for migration); no wage is stored.
     """
-    employees = np.flatnonzero(persons.employer >= 0)
     firms = state.firms
-    # the human-capital factor hc ** elasticity, as exp(elasticity log hc) in float32
-    factor = persons.human_capital[employees]
-    apply_in_place(np.log, factor)
-    factor *= np.float32(ctx.params["labour.hc_wage_elasticity"])
-    apply_in_place(np.exp, factor)
     firm_level = firms.wage_level_yuan_month.astype(np.float32)
     if use_kernels(persons.n):
         from simulator import kernels
 
+        employees, factor = kernels.jilin_employees(persons.employer, persons.human_capital)
+        _human_capital_factor(factor, ctx)
         firms.wage_bill_yuan = kernels.wages_and_bills(
             employees, persons.employer, persons.edu, factor, firm_level, EDU_WAGE_PREMIUM,
             persons.wage_yuan_month, len(firms), CHUNK,
         )  # fmt: skip
         return
+    employees = np.flatnonzero(persons.employer >= 0)
+    factor = persons.human_capital[employees]
+    _human_capital_factor(factor, ctx)
     employer = persons.employer[employees]
     level = firm_level[employer]
     level *= EDU_WAGE_PREMIUM[persons.edu[employees]]
     level *= factor
     persons.wage_yuan_month[employees] = level
     firms.wage_bill_yuan = bincount(employer, len(firms), weights=level)
+
+
+def _human_capital_factor(human_capital: np.ndarray, ctx: Context) -> None:
+    """In place: the wage factor of human capital, hc ** elasticity, as exp(elasticity log hc) in float32."""
+    apply_in_place(np.log, human_capital)
+    human_capital *= np.float32(ctx.params["labour.hc_wage_elasticity"])
+    apply_in_place(np.exp, human_capital)
 
 
 def normalise_firm_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:

@@ -23,6 +23,8 @@ Every move goes through `relocate`, which keeps the flow accounts.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from simulator.arrays import use_kernels
@@ -109,8 +111,9 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
 
         fresh_from = state.month - FRESH_GRADUATE_MONTHS
         maybe = kernels.move_candidates(
-            draws, persons.age_years, table * (1.0 + recent_move), persons.graduation_month, fresh_from,
-            persons.events,
+            draws, persons.age_years, table.astype(np.float64), persons.months_since_move,
+            recent_move_ceiling(p["migration.recent_move_multiplier"], p["migration.recent_move_decay_months"]),
+            persons.graduation_month, fresh_from, persons.events,
         )  # fmt: skip
         # exactly those who pass the test below, which need not be made again
         graduated = fresh_graduates(persons.graduation_month[maybe], state.month)
@@ -138,6 +141,22 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
     status = persons.status[maybe]
     able = (status != Status.DEAD) & (status != Status.STUDENT)
     return maybe[(maybe_draws < hazard) & able]
+
+
+#: Months since a move up to which `recent_move_ceiling` has an entry of its own (later months take the
+#: last one).
+RECENT_MOVE_MONTHS = 600
+
+
+@functools.cache
+def recent_move_ceiling(multiplier: float, decay_months: float) -> np.ndarray:
+    """An upper bound of the hazard's recent-move factor 1 + multiplier x exp(-months / decay_months), which
+    `consider` computes in float32, by months since the move from 0 to RECENT_MOVE_MONTHS: the factor in
+    float64, raised by 1e-5 against float32 rounding. The factor falls with the months, so the last entry
+    bounds all later months. A person whose draw is above their age's largest hazard times this bound does
+    not consider a move unless they graduated recently or had a life event (the kernel's thinning)."""
+    months = np.arange(RECENT_MOVE_MONTHS + 1, dtype=np.float64)
+    return (1.0 + multiplier * np.exp(-months / decay_months)) * (1.0 + 1e-5)
 
 
 def mobility_multiplier(ctx: Context, state: WorldState) -> np.ndarray:
@@ -425,10 +444,13 @@ def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
 
 
 def _may_follow(persons: PersonStore, slots: np.ndarray, kind: str) -> np.ndarray:
-    """Whether persons `slots` may follow a mover as `kind` ("children" or "elderly")."""
+    """Whether persons `slots` may follow a mover as `kind` ("children" or "elderly"). The age is read first
+    and the rest only for those of the right age (reads at random slots are the cost here)."""
     age = persons.age_years[slots]
-    ok = (persons.status[slots] != Status.DEAD) & (persons.months_since_move[slots] > 0)
-    return ok & ((age <= CHILD_MAX_AGE) if kind == "children" else (age >= ELDER_MIN_AGE))
+    ok = (age <= CHILD_MAX_AGE) if kind == "children" else (age >= ELDER_MIN_AGE)
+    aged = slots[ok]
+    ok[ok] = (persons.status[aged] != Status.DEAD) & (persons.months_since_move[aged] > 0)
+    return ok
 
 
 def _in_migrants(flows: MonthFlows) -> tuple[np.ndarray, float]:

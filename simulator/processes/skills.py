@@ -84,8 +84,13 @@ def _training_and_tiers(
 
     # certification: skilled -> high-skill, at a yearly rate rising with human capital; a course taken this
     # month adds the chance of passing its certification
-    skilled = np.flatnonzero(persons.tier == Tier.SKILLED)
-    skilled = skilled[persons.employer[skilled] >= 0]
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        skilled = kernels.employees_of_tier(persons.tier, persons.employer, int(Tier.SKILLED))
+    else:
+        skilled = np.flatnonzero(persons.tier == Tier.SKILLED)
+        skilled = skilled[persons.employer[skilled] >= 0]
     mean_h = float(h[skilled].mean()) if skilled.size else 1.0
     chance = monthly(p["certification_per_year"]) * (h[skilled] / mean_h) ** p["certification_hc_elasticity"]
     chance = np.minimum(chance * state.policy.certification_multiplier(persons, skilled, ctx, state), 1.0)
