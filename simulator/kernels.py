@@ -378,6 +378,12 @@ def wages_and_bills(
     return bill
 
 
+def warm_up() -> None:
+    """Start numba's parallel runtime (the first parallel call takes about 0.65 s) with a call on a few
+    slots (`simulator.arrays.warm_kernels`)."""
+    employees_of_tier(np.zeros(PARTS, dtype=np.int8), np.zeros(PARTS, dtype=np.int16), 0)
+
+
 @_serialised
 def jilin_employees(employer: np.ndarray, human_capital: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Slots of the employees of Jilin firms (employer >= 0) in slot order, and their human capital

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import mesa
 import numpy as np
 
+from simulator.arrays import warm_kernels
 from simulator.codes import N_SECTORS, Status
 from simulator.dates import date_to_month, month_to_date
 from simulator.geography import N_REGIONS, N_UNITS, REGIONS
@@ -82,6 +83,7 @@ class TalentFlowModel(mesa.Model):
         started = time.perf_counter()
         data = data or load_calibration()
         params = parameters or load_parameters()
+        warm_kernels(int(data.unit_population.sum()) // max(int(scale), 1))  # in the background, if used
         last_month = date_to_month(end)
         self.months = last_month + 1
         tables: dict[str, np.ndarray] = {}

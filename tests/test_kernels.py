@@ -264,3 +264,21 @@ def test_employee_lists_equal_numpys(persons):
     expected = np.flatnonzero((persons.tier == Tier.SKILLED) & (persons.employer >= 0))
     assert expected.size > 100
     np.testing.assert_array_equal(skilled, expected)
+
+
+
+def test_kernels_are_warmed_in_the_background_only_for_large_runs(monkeypatch):
+    import time
+
+    calls = []
+    monkeypatch.setattr(arrays, "_warm_kernels", lambda: calls.append(True))
+    monkeypatch.setenv("TALENTSIM_KERNEL_MIN_SLOTS", "1000")
+    arrays.warm_kernels(999)
+    time.sleep(0.2)
+    assert calls == []
+    arrays.warm_kernels(1000)
+    deadline = time.monotonic() + 30
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert calls == [True]
+    kernels.warm_up()  # the warm-up itself runs (a parallel kernel on a few slots)

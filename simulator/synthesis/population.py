@@ -177,8 +177,9 @@ def _assign_education(
     """Census education by single age (exact within each age at scale 1), university split by assumption."""
     age = store.age_years.astype(np.int16)
     order = np.argsort(age, kind="stable")
-    starts = np.searchsorted(age[order], AGES)
-    stops = np.searchsorted(age[order], AGES, side="right")
+    per_age = np.bincount(age, minlength=AGES.size)[: AGES.size]
+    stops = np.cumsum(per_age)  # each age's end in `order`
+    starts = stops - per_age
     census_level = np.zeros(store.n, dtype=np.int8)
     for a in AGES:
         members = order[starts[a] : stops[a]]
@@ -193,11 +194,17 @@ def _assign_education(
     split = university_split(params)
     levels = np.array([Edu.COLLEGE, Edu.BACHELOR, Edu.MASTER, Edu.PHD], dtype=np.int8)
     min_age = np.array([18, 18, 22, 25])
-    uni_age = age[uni]
-    probs = np.where(uni_age[:, None] >= min_age[None, :], split[None, :], 0.0)
-    probs /= probs.sum(axis=1, keepdims=True)
+    # the cumulative split by age (a row per age, the same numbers as a row per person), then each person's
+    # pick: the number of entries of their age's row below their draw
+    with np.errstate(invalid="ignore", divide="ignore"):  # ages below 18 (no one with a degree) divide 0 by 0
+        probs = np.where(AGES[:, None] >= min_age[None, :], split[None, :], 0.0)
+        probs /= probs.sum(axis=1, keepdims=True)
     cum = probs.cumsum(axis=1)
-    pick = (rng.random(uni.size)[:, None] > cum).sum(axis=1)
+    uni_age = age[uni]
+    draws = rng.random(uni.size)
+    pick = np.zeros(uni.size, dtype=np.int64)
+    for j in range(cum.shape[1]):
+        pick += draws > cum[uni_age, j]
     edu[uni] = levels[np.minimum(pick, 3)]
     store.edu[:] = edu
 
@@ -364,8 +371,8 @@ def _assign_labour(
     employed_count[inside_cells] = round_to_total(expected[inside_cells], int(round(wanted)), rng)
     employed_count[~inside_cells] = rng.binomial(counts[~inside_cells].astype(np.int64), share[~inside_cells])
     order = np.argsort(cell, kind="stable")
-    order = order[cell[order] >= 0]
-    bounds = np.searchsorted(cell[order], np.arange(n_cells + 1))
+    order = order[np.count_nonzero(cell < 0) :]  # the cells of -1 (none) sort first
+    bounds = np.concatenate([[0], np.cumsum(counts.astype(np.int64))])  # each cell's place in `order`
     for c in np.flatnonzero(employed_count):
         members = order[bounds[c] : bounds[c + 1]]
         store.status[rng.choice(members, size=min(employed_count[c], members.size), replace=False)] = (
@@ -404,9 +411,9 @@ def _assign_labour(
         store.status[rng.choice(members, size=min(unemployed_count[c], members.size), replace=False)] = (
             Status.UNEMPLOYED
         )
-    retire_at = retirement_age_years(store.sex, store.edu, params)
-    retired = (store.status == Status.INACTIVE) & (age >= retire_at)
-    store.status[retired] = Status.RETIRED
+    inactive = np.flatnonzero(store.status == Status.INACTIVE)
+    retire_at = retirement_age_years(store.sex[inactive], store.edu[inactive], params)
+    store.status[inactive[age[inactive] >= retire_at]] = Status.RETIRED
     return {"employment_factor": k_emp, "unemployment_factor": k_unemp}
 
 
