@@ -266,7 +266,6 @@ def test_employee_lists_equal_numpys(persons):
     np.testing.assert_array_equal(skilled, expected)
 
 
-
 def test_kernels_are_warmed_in_the_background_only_for_large_runs(monkeypatch):
     import time
 
