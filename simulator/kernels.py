@@ -207,21 +207,26 @@ def labour_exit_cells(
     agriculture: int,
     limit_months: np.ndarray,
     n_cells: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The persons in the labour force aged `min_age` or more (in slot order); their number by cell
-    2 age + sex; and the number of them flagged (non-farm workers at or past the statutory age,
-    `limit_months` by sex x 2 + tertiary) by cell (`simulator.processes.demography._exit_chances`)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The persons in the labour force aged `min_age` or more (in slot order); each one's class
+    (2 cell + flagged) x 2 + past, the cell being 2 age + sex, past whether they are at or past the
+    statutory age (`limit_months` by sex x 2 + tertiary) and flagged whether they are also not in
+    agriculture; their number by cell; and the number of them flagged by cell
+    (`simulator.processes.demography._exit_chances`). The classes are a scratch buffer, valid until the
+    next call."""
     listed = scratch("kernels.list", status.size, np.int64)
+    classes = scratch("kernels.classes", status.size, np.int16)
     listed_count, count, flagged = _labour_exit_cells(
-        listed, status, age_years, age_months, sex, edu, sector, employed, unemployed, min_age, college,
-        agriculture, limit_months, n_cells,
+        listed, classes, status, age_years, age_months, sex, edu, sector, employed, unemployed, min_age,
+        college, agriculture, limit_months, n_cells,
     )  # fmt: skip
-    return _joined(listed, listed_count), count, flagged
+    return _joined(listed, listed_count), _joined(classes, listed_count, "kernels.exit classes"), count, flagged
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _labour_exit_cells(
     listed: np.ndarray,
+    classes: np.ndarray,
     status: np.ndarray,
     age_years: np.ndarray,
     age_months: np.ndarray,
@@ -236,8 +241,8 @@ def _labour_exit_cells(
     limit_months: np.ndarray,
     n_cells: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`labour_exit_cells`: lists each part's persons at the part's start in `listed`; returns their numbers
-    by part and the two counts by cell."""
+    """`labour_exit_cells`: lists each part's persons and their classes at the part's start in `listed` and
+    `classes`; returns their numbers by part and the two counts by cell."""
     n = status.size
     listed_count = np.zeros(PARTS, dtype=np.int64)
     count_by_part = np.zeros((PARTS, n_cells), dtype=np.int64)
@@ -252,11 +257,13 @@ def _labour_exit_cells(
             if ((s != employed) & (s != unemployed)) | (age_years[i] < min_age):
                 continue
             group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
-            flagged = (age_months[i] >= limit_months[group]) & (sector[i] != agriculture)
+            past = np.int64(age_months[i] >= limit_months[group])
+            flagged = past & np.int64(sector[i] != agriculture)
             cell = np.int64(age_years[i]) * 2 + sex[i]
             count[cell] += 1
-            flagged_count[cell] += np.int64(flagged)
+            flagged_count[cell] += flagged
             listed[k] = i
+            classes[k] = (cell * 2 + flagged) * 2 + past
             k += 1
         listed_count[c] = k - start
     return listed_count, count_by_part.sum(axis=0), flagged_by_part.sum(axis=0)
@@ -264,26 +271,14 @@ def _labour_exit_cells(
 
 @_serialised
 def labour_exits(
-    chosen: np.ndarray,
-    age_years: np.ndarray,
-    age_months: np.ndarray,
-    sex: np.ndarray,
-    edu: np.ndarray,
-    sector: np.ndarray,
-    college: int,
-    agriculture: int,
-    limit_months: np.ndarray,
-    chances: np.ndarray,
-    draws: np.ndarray,
+    chosen: np.ndarray, classes: np.ndarray, chances: np.ndarray, draws: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The persons chosen[j] whose draw draws[j] is below their chance chances[2 cell + flagged], and whether
-    each is at or past the statutory age."""
+    """The persons chosen[j] whose draw draws[j] is below their chance chances[classes[j] // 2] (by
+    2 cell + flagged), and whether each is at or past the statutory age (classes[j] odd): `classes` as
+    `labour_exit_cells` gives them."""
     leaving = scratch("kernels.list", chosen.size, np.int64)
     past_age = scratch("kernels.flags", chosen.size, np.bool_)
-    counts = _labour_exits(
-        leaving, past_age, chosen, age_years, age_months, sex, edu, sector, college, agriculture, limit_months,
-        chances, draws,
-    )  # fmt: skip
+    counts = _labour_exits(leaving, past_age, chosen, classes, chances, draws)
     return _joined(leaving, counts), _joined(past_age, counts)
 
 
@@ -292,31 +287,22 @@ def _labour_exits(
     leaving: np.ndarray,
     past_age: np.ndarray,
     chosen: np.ndarray,
-    age_years: np.ndarray,
-    age_months: np.ndarray,
-    sex: np.ndarray,
-    edu: np.ndarray,
-    sector: np.ndarray,
-    college: int,
-    agriculture: int,
-    limit_months: np.ndarray,
+    classes: np.ndarray,
     chances: np.ndarray,
     draws: np.ndarray,
 ) -> np.ndarray:
-    """`labour_exits`: lists each part's leavers at the part's start; returns their numbers by part."""
+    """`labour_exits`: lists each part's leavers at the part's start; returns their numbers by part. Reads
+    only the listed persons' classes and draws, in order (not their columns at scattered slots)."""
     n = chosen.size
     counts = np.zeros(PARTS, dtype=np.int64)
     for c in prange(PARTS):
         start = _start(n, c)
         k = start
         for j in range(start, _start(n, c + 1)):
-            i = chosen[j]
-            group = np.int64(sex[i]) * 2 + np.int64(edu[i] >= college)
-            past = age_months[i] >= limit_months[group]
-            flagged = past & (sector[i] != agriculture)
-            if draws[j] < chances[(np.int64(age_years[i]) * 2 + sex[i]) * 2 + np.int64(flagged)]:
-                leaving[k] = i
-                past_age[k] = past
+            kind = np.int64(classes[j])
+            if draws[j] < chances[kind >> 1]:
+                leaving[k] = chosen[j]
+                past_age[k] = (kind & 1) == 1
                 k += 1
         counts[c] = k - start
     return counts

@@ -226,27 +226,37 @@ class TalentFlowModel(mesa.Model):
 
         The per-slot uniforms of the next month are drawn in a background thread (numpy releases the GIL)
         from the moment the month's slots are final (after births) while the rest of the month runs; the
-        thread lives only as long as this call. They are drawn into the buffers of the month before, which
-        no one uses any more (fresh memory is slow to touch the first time: `simulator.arrays.scratch`).
+        thread lives only as long as this call. They are drawn into buffers no one uses any more (fresh memory
+        is slow to touch the first time: `simulator.arrays.scratch`): those of the streams whose processes
+        have already run this month (deaths), and the month before's of the others (migration).
         """
         stop = self.months if until is None else min(until, self.months)
-        finished: dict[str, np.ndarray] = {}  # the uniforms' buffers of the last finished month
+        streams = slot_streams()
+        names = [process.name for process in SCHEDULE]
+        ran = SCHEDULE[: names.index(LAST_TO_ADD_SLOTS) + 1]  # when the next month's drawing starts
+        used_up = [name for process in ran for name in process.slot_streams]
+        free: dict[str, np.ndarray] = {}  # the uniforms' buffers no one uses any more, by stream
+        this_month: dict = {}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-draws") as pool:
 
             def draw_ahead(month: int, n_start: int) -> dict:
+                for name in used_up:
+                    if name in this_month:
+                        free[name] = this_month[name].result().base
                 seed = self.context.seed
                 futures = {
-                    name: pool.submit(slot_uniforms_start, seed, keys, month, n_start, finished.pop(name, None))
-                    for name, keys in slot_streams().items()
+                    name: pool.submit(slot_uniforms_start, seed, keys, month, n_start, free.pop(name, None))
+                    for name, keys in streams.items()
                 }
                 return {AHEAD_SLOTS: n_start, **futures}
 
             ahead = draw_ahead(self.state.month, self.persons.n)
             while self.running and self.state.month < stop:
                 last = self.state.month + 1 >= stop
+                this_month.clear()
+                this_month.update(ahead)
                 self.step(ahead, None if last else draw_ahead)
-                finished.clear()
-                finished.update({name: ahead[name].result().base for name in slot_streams()})
+                free.update({name: ahead[name].result().base for name in streams if name not in used_up})
                 ahead = self.next_ahead
                 if progress is not None:
                     progress(self.state.month, self.months)

@@ -81,8 +81,25 @@ def sample_slots(n: int, probability: float, rng: np.random.Generator) -> np.nda
 
     Used for thinning: draw slots at the largest probability any person can have, then keep the eligible
     (and accept with their own probability over the largest). Each eligible person is then chosen with
-    exactly their probability, without a pass over all persons. Keep `probability` below 2 %: above it
-    numpy draws a full permutation.
+    exactly their probability, without a pass over all persons.
+
+    Drawn as the gaps between chosen slots, which are geometric (trials up to and including the next
+    success of independent Bernoulli trials): O(count) draws and no hashing. Until 2026-11 a binomial
+    count and then that many distinct slots were drawn (the same distribution, other numbers); that took
+    ten times as long at scale 1.
     """
-    count = rng.binomial(n, min(max(probability, 0.0), 1.0)) if n else 0
-    return np.sort(rng.choice(n, size=count, replace=False)) if count else np.empty(0, dtype=np.int64)
+    p = min(max(float(probability), 0.0), 1.0)
+    if n <= 0 or p == 0.0:
+        return np.empty(0, dtype=np.int64)
+    if p == 1.0:
+        return np.arange(n, dtype=np.int64)
+    expected = n * p
+    batch = int(expected + 6.0 * np.sqrt(expected) + 16)  # almost always enough in one batch
+    parts = []
+    last = -1
+    while last < n:
+        positions = last + np.cumsum(rng.geometric(p, size=batch))
+        parts.append(positions)
+        last = int(positions[-1])
+    chosen = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return chosen[: np.searchsorted(chosen, n)]

@@ -100,13 +100,14 @@ def test_exit_cells_kernel_equals_numpy(persons, parameters):
     limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), parameters) * 12
     for heavier in (4.0, 2.7):
         in_force, past, chance = demography._exit_chances(persons, table, 30, limit, heavier)
-        chosen, count, flagged = kernels.labour_exit_cells(
+        chosen, classes, count, flagged = kernels.labour_exit_cells(
             persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
             int(Status.EMPLOYED), int(Status.UNEMPLOYED), 30, int(Edu.COLLEGE), SECTOR_INDEX["agriculture"],
             limit.astype(np.float64), table.size,
         )  # fmt: skip
         assert in_force.size > 100 and past.any() and not past.all()
         np.testing.assert_array_equal(chosen, in_force)
+        np.testing.assert_array_equal(classes & 1, past)  # the class's last bit: at or past the statutory age
         cell = persons.age_years[in_force].astype(np.int64) * 2 + persons.sex[in_force]
         np.testing.assert_array_equal(count, np.bincount(cell, minlength=table.size))
         chances = demography._cell_chances(table, count, flagged, heavier)

@@ -68,3 +68,28 @@ def test_slot_uniforms_drawn_into_a_reused_buffer_are_the_same_numbers():
     np.testing.assert_array_equal(again, fresh)
     small = np.empty(2000 + slot_room(2000) - 1, dtype=np.float32)  # too small: not used
     assert not np.shares_memory(slot_uniforms_start(5, (8, 9), 3, 2000, small), small)
+
+
+def test_sample_slots_chooses_each_slot_independently_at_the_rate():
+    """Geometric gaps between chosen slots: sorted, distinct, in range; each slot's frequency is the rate
+    (chi-square over bins of slots) and the count has the binomial variance."""
+    from scipy import stats
+
+    from simulator.rng import sample_slots
+
+    n, p, reps = 10_000, 0.01, 400
+    rng = np.random.default_rng(12)
+    hits = np.zeros(n)
+    counts = []
+    for _ in range(reps):
+        chosen = sample_slots(n, p, rng)
+        assert (np.diff(chosen) > 0).all() and chosen.min() >= 0 and chosen.max() < n
+        hits[chosen] += 1
+        counts.append(chosen.size)
+    by_bin = hits.reshape(50, -1).sum(axis=1)  # 50 bins of 200 slots: 800 expected each
+    assert stats.chisquare(by_bin).pvalue > 0.001
+    assert abs(np.mean(counts) - n * p) < 4 * np.sqrt(n * p * (1 - p) / reps)
+    assert 0.7 < np.var(counts) / (n * p * (1 - p)) < 1.3
+    assert sample_slots(n, 0.0, rng).size == 0 and sample_slots(0, 0.5, rng).size == 0
+    np.testing.assert_array_equal(sample_slots(5, 1.0, rng), np.arange(5))
+    assert 0 < sample_slots(3, 0.9, rng).size <= 3  # more than one batch of gaps may be needed

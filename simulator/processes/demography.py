@@ -225,14 +225,14 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
 
         columns = (persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector)
         codes = (int(Edu.COLLEGE), SECTOR_INDEX["agriculture"], limit.astype(np.float64))
-        in_force, count, flagged = kernels.labour_exit_cells(
+        in_force, classes, count, flagged = kernels.labour_exit_cells(
             persons.status, *columns, int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, *codes, table.size
         )  # fmt: skip
         if in_force.size == 0:
             return
         draws = rng.random(out=scratch("demography.exit draws", in_force.size, np.float64))
         chances = _cell_chances(table, count, flagged, heavier).ravel()
-        leaving, past = kernels.labour_exits(in_force, *columns, *codes, chances, draws)
+        leaving, past = kernels.labour_exits(in_force, classes, chances, draws)
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
         if in_force.size == 0:

@@ -475,7 +475,9 @@ def _assign_human_capital(store: PersonStore, rng: np.random.Generator) -> None:
     entry = np.array([16, 16, 16, 18, 21, 22, 25, 28], dtype=np.float32)[store.edu]
     experience = np.clip(age - entry, 0, 40)
     tier_premium = np.array([1.0, 1.1, 1.3, 1.25], dtype=np.float32)[store.tier]
-    noise = np.exp(rng.normal(0.0, 0.1, store.n)).astype(np.float32)
+    noise = rng.standard_normal(store.n, dtype=np.float32)  # lognormal(0, 0.1), in float32
+    noise *= np.float32(0.1)
+    np.exp(noise, out=noise)
     store.human_capital[:] = (1.0 + 0.02 * experience) * tier_premium * noise
 
 
