@@ -36,7 +36,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from simulator.arrays import scratch
+from simulator.buffers import scratch
 
 #: Contiguous parts the person slots are cut into for the parallel loops (a multiple of the cores).
 PARTS = 16
@@ -65,7 +65,7 @@ def _joined(listed: np.ndarray, counts: np.ndarray, into: str | None = None) -> 
     """The first counts[c] entries of each part c of `listed` (cut as `_start` cuts), joined in order (by
     numpy: a large array numpy allocates is backed by huge pages, which are much cheaper to fill for the
     first time than the small pages of one allocated in a kernel); into the scratch buffer `into` if given
-    (`simulator.arrays.scratch`: valid until the next use of that buffer)."""
+    (`simulator.buffers.scratch`: valid until the next use of that buffer)."""
     n = listed.size
     parts = [listed[_start(n, c) : _start(n, c) + counts[c]] for c in range(PARTS)]
     if into is None:

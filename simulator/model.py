@@ -227,7 +227,7 @@ class TalentFlowModel(mesa.Model):
         The per-slot uniforms of the next month are drawn in a background thread (numpy releases the GIL)
         from the moment the month's slots are final (after births) while the rest of the month runs; the
         thread lives only as long as this call. They are drawn into buffers no one uses any more (fresh memory
-        is slow to touch the first time: `simulator.arrays.scratch`): those of the streams whose processes
+        is slow to touch the first time: `simulator.buffers.scratch`): those of the streams whose processes
         have already run this month (deaths), and the month before's of the others (migration).
         """
         stop = self.months if until is None else min(until, self.months)

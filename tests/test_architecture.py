@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("people",),
     ("scenario",),
     ("inputs",),
-    ("dates", "geography", "codes", "rng", "arrays", "kernels", "provenance", "atomic", "__init__"),
+    ("dates", "geography", "codes", "rng", "arrays", "buffers", "kernels", "provenance", "atomic", "__init__"),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator import arrays
+from simulator import arrays, buffers
 
 
 @pytest.mark.parametrize("ufunc", [np.log, np.exp])
@@ -27,12 +27,12 @@ def test_chunked_bincount_equals_numpy():
 
 
 def test_scratch_buffers_are_kept_by_name_and_grown_when_too_small():
-    first = arrays.scratch("test.a", 100, np.int64)
+    first = buffers.scratch("test.a", 100, np.int64)
     first[:] = 7
-    again = arrays.scratch("test.a", 50, np.int64)
+    again = buffers.scratch("test.a", 50, np.int64)
     assert again.size == 50 and np.shares_memory(first, again) and (again == 7).all()
-    other = arrays.scratch("test.b", 50, np.int64)
+    other = buffers.scratch("test.b", 50, np.int64)
     assert not np.shares_memory(first, other)
-    larger = arrays.scratch("test.a", 1000, np.int64)
+    larger = buffers.scratch("test.a", 1000, np.int64)
     assert larger.size == 1000 and not np.shares_memory(first, larger)
-    assert arrays.scratch("test.a", 10, np.float32).dtype == np.float32
+    assert buffers.scratch("test.a", 10, np.float32).dtype == np.float32

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import CHUNK, scratch, use_kernels
+from simulator.arrays import CHUNK, use_kernels
+from simulator.buffers import scratch
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
