@@ -405,7 +405,7 @@ def _jilin_employees(
     n = employer.size
     for c in prange(PARTS):
         start = offsets[c]
-        stop = start + (offsets[c + 1] - start if c + 1 < PARTS else listed.size - start)
+        stop = offsets[c + 1] if c + 1 < PARTS else listed.size
         k = start
         for i in range(_start(n, c), _start(n, c + 1)):
             if k < stop:
