@@ -36,3 +36,15 @@ def test_scratch_buffers_are_kept_by_name_and_grown_when_too_small():
     larger = buffers.scratch("test.a", 1000, np.int64)
     assert larger.size == 1000 and not np.shares_memory(first, larger)
     assert buffers.scratch("test.a", 10, np.float32).dtype == np.float32
+
+
+def test_scratch_buffers_are_kept_per_thread():
+    import threading
+
+    here = buffers.scratch("test.thread", 10, np.int64)
+    there = []
+    thread = threading.Thread(target=lambda: there.append(buffers.scratch("test.thread", 10, np.int64)))
+    thread.start()
+    thread.join()
+    assert not np.shares_memory(here, there[0])
+    assert np.shares_memory(here, buffers.scratch("test.thread", 10, np.int64))
