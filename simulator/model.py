@@ -38,6 +38,9 @@ from simulator.world.context import Context, build_context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import Firms, Regions, SlotDraws, WorldState
 
+#: What `TalentFlowModel.step` calls to draw the next month's per-slot uniforms: (month, slots, stream names)
+#: -> stream name -> Future of the uniforms.
+DrawAhead = Callable[[int, int, tuple[str, ...]], dict]
 #: Key of `TalentFlowModel.step`'s `ahead` holding the number of slots the uniforms were drawn for.
 AHEAD_SLOTS = "slots"
 #: The last process of the month that adds person slots (births): after it the month's slots are final,
@@ -182,7 +185,7 @@ class TalentFlowModel(mesa.Model):
             employment=counts.astype(np.int64),
         )
 
-    def step(self, ahead: dict | None = None, draw_ahead: Callable[[int, int], dict] | None = None) -> None:
+    def step(self, ahead: dict | None = None, draw_ahead: DrawAhead | None = None) -> None:
         """Simulate one month.
 
         Args:
@@ -190,9 +193,11 @@ class TalentFlowModel(mesa.Model):
                 the run loop prepares them, with the number of slots they were drawn for under the key
                 AHEAD_SLOTS (they are used only if that is this month's number of slots); default: drawn
                 when a process asks.
-            draw_ahead: called with (next month, its slots) as soon as the month's slots are final (after
-                births), to start drawing the next month's uniforms; what it returns is kept as
-                `self.next_ahead` for the next step (`run` passes none in the last month it simulates).
+            draw_ahead: called with (next month, its slots, stream names) to start drawing the next month's
+                uniforms of those streams, as soon as the month's slots are final (after births) and the
+                streams' processes have run (their numbers for this month are used up); what it returns
+                (stream name -> Future) is kept in `self.next_ahead` for the next step (`run` passes none in
+                the last month it simulates).
         """
         ctx, state, persons = self.context, self.state, self.persons
         month = state.month
@@ -208,12 +213,18 @@ class TalentFlowModel(mesa.Model):
         flows = MonthFlows(flow_names())
         state.policy.begin_month(persons, ctx, state, flows, stream(ctx.seed, policy.PROCESS.stream, month))
         self.next_ahead = None
+        slots_final = False
+        used_up: list[str] = []  # per-slot streams whose process has run this month
         for process in SCHEDULE:
             t0 = time.perf_counter()
             process.step(persons, ctx, state, stream(ctx.seed, process.stream, month), flows)
             self.timings[process.name] += time.perf_counter() - t0
-            if process.name == LAST_TO_ADD_SLOTS and draw_ahead is not None:
-                self.next_ahead = draw_ahead(month + 1, persons.n)
+            used_up += process.slot_streams
+            slots_final = slots_final or process.name == LAST_TO_ADD_SLOTS
+            if slots_final and used_up and draw_ahead is not None:
+                self.next_ahead = self.next_ahead or {AHEAD_SLOTS: persons.n}
+                self.next_ahead.update(draw_ahead(month + 1, persons.n, tuple(used_up)))
+                used_up = []
         self.recorder.record_flows(flows, month)
         state.month += 1
         state.draws = SlotDraws(ctx.seed, state.month, persons.n, slot_streams())
@@ -225,38 +236,31 @@ class TalentFlowModel(mesa.Model):
         `progress(done, total)` after each.
 
         The per-slot uniforms of the next month are drawn in a background thread (numpy releases the GIL)
-        from the moment the month's slots are final (after births) while the rest of the month runs; the
-        thread lives only as long as this call. They are drawn into buffers no one uses any more (fresh memory
-        is slow to touch the first time: `simulator.buffers.scratch`): those of the streams whose processes
-        have already run this month (deaths), and the month before's of the others (migration).
+        while the rest of the month runs, each stream's from the moment the month's slots are final (after
+        births) and its process has run: into the buffer of its numbers for this month, which are used up
+        then (fresh memory is slow to touch the first time: `simulator.buffers.scratch`), so that each
+        stream keeps one buffer. The thread lives only as long as this call.
         """
         stop = self.months if until is None else min(until, self.months)
         streams = slot_streams()
-        names = [process.name for process in SCHEDULE]
-        ran = SCHEDULE[: names.index(LAST_TO_ADD_SLOTS) + 1]  # when the next month's drawing starts
-        used_up = [name for process in ran for name in process.slot_streams]
-        free: dict[str, np.ndarray] = {}  # the uniforms' buffers no one uses any more, by stream
-        this_month: dict = {}
+        this_month: dict = {}  # the month's uniforms being drawn or drawn, by stream (Futures)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-draws") as pool:
 
-            def draw_ahead(month: int, n_start: int) -> dict:
-                for name in used_up:
-                    if name in this_month:
-                        free[name] = this_month[name].result().base
-                seed = self.context.seed
-                futures = {
-                    name: pool.submit(slot_uniforms_start, seed, keys, month, n_start, free.pop(name, None))
-                    for name, keys in streams.items()
-                }
-                return {AHEAD_SLOTS: n_start, **futures}
+            def draw_ahead(month: int, n_start: int, names: tuple[str, ...]) -> dict:
+                futures = {}
+                for name in names:
+                    used = this_month.get(name)
+                    buffer = used.result().base if used is not None else None
+                    seed = self.context.seed
+                    futures[name] = pool.submit(slot_uniforms_start, seed, streams[name], month, n_start, buffer)
+                return futures
 
-            ahead = draw_ahead(self.state.month, self.persons.n)
+            ahead = {AHEAD_SLOTS: self.persons.n, **draw_ahead(self.state.month, self.persons.n, tuple(streams))}
             while self.running and self.state.month < stop:
                 last = self.state.month + 1 >= stop
                 this_month.clear()
-                this_month.update(ahead)
+                this_month.update({name: ahead[name] for name in streams})
                 self.step(ahead, None if last else draw_ahead)
-                free.update({name: ahead[name].result().base for name in streams if name not in used_up})
                 ahead = self.next_ahead
                 if progress is not None:
                     progress(self.state.month, self.months)
