@@ -37,6 +37,7 @@ import numpy as np
 from numba import prange
 
 from simulator.buffers import scratch
+from simulator.rng import SPLITMIX_GAMMA, SPLITMIX_M1, SPLITMIX_M2
 
 #: Contiguous parts the person slots are cut into for the parallel loops (a multiple of the cores).
 PARTS = 16
@@ -59,6 +60,33 @@ def _serialised(kernel: Callable[..., Any]) -> Callable[..., Any]:
 def _start(n: int, part: int) -> int:
     """First slot of part `part` of `n` slots cut into PARTS parts."""
     return part * n // PARTS
+
+
+_GAMMA = np.uint64(SPLITMIX_GAMMA)
+_M1 = np.uint64(SPLITMIX_M1)
+_M2 = np.uint64(SPLITMIX_M2)
+_TOP_24_BITS = np.uint64(40)
+_TWO_TO_MINUS_24 = np.float32(2.0**-24)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def slot_uniform(key: np.uint64, i: int) -> np.float32:
+    """Slot i's uniform in the per-slot stream keyed `key`: the number `simulator.rng.slot_uniforms` gives
+    (SplitMix64's output i), computed where it is used instead of read from memory."""
+    z = key + (np.uint64(i) + np.uint64(1)) * _GAMMA
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    z = z ^ (z >> np.uint64(31))
+    return np.float32(z >> _TOP_24_BITS) * _TWO_TO_MINUS_24
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def slot_uniforms(key: np.uint64, slots: np.ndarray) -> np.ndarray:
+    """`slot_uniform` of each of `slots` (the kernel the tests compare with `simulator.rng.slot_uniforms`)."""
+    out = np.empty(slots.size, dtype=np.float32)
+    for k in prange(slots.size):
+        out[k] = slot_uniform(key, slots[k])
+    return out
 
 
 def _joined(listed: np.ndarray, counts: np.ndarray, into: str | None = None) -> np.ndarray:
@@ -161,17 +189,18 @@ def labour_force_by_group(
 
 @_serialised
 def deaths(
-    draws: np.ndarray, age_years: np.ndarray, sex: np.ndarray, status: np.ndarray, table: np.ndarray, dead: int
+    key: int, age_years: np.ndarray, sex: np.ndarray, status: np.ndarray, table: np.ndarray, dead: int
 ) -> np.ndarray:
-    """Slots i, living, with draws[i] < table[2 age + sex] (`simulator.processes.demography._deaths`)."""
-    listed = scratch("kernels.list", draws.size, np.int64)
-    return _joined(listed, _deaths(listed, draws, age_years, sex, status, table, dead))
+    """Slots i, living, whose uniform in the per-slot stream `key` is below table[2 age + sex]
+    (`simulator.processes.demography._deaths`)."""
+    listed = scratch("kernels.list", status.size, np.int64)
+    return _joined(listed, _deaths(listed, np.uint64(key), age_years, sex, status, table, dead))
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _deaths(
     listed: np.ndarray,
-    draws: np.ndarray,
+    key: np.uint64,
     age_years: np.ndarray,
     sex: np.ndarray,
     status: np.ndarray,
@@ -179,13 +208,13 @@ def _deaths(
     dead: int,
 ) -> np.ndarray:
     """`deaths`: lists each part's deaths at the part's start in `listed`; returns their numbers by part."""
-    n = draws.size
+    n = status.size
     counts = np.zeros(PARTS, dtype=np.int64)
     for c in prange(PARTS):
         start = _start(n, c)
         k = start
         for i in range(start, _start(n, c + 1)):
-            if (draws[i] < table[np.int64(age_years[i]) * 2 + sex[i]]) & (status[i] != dead):
+            if (slot_uniform(key, i) < table[np.int64(age_years[i]) * 2 + sex[i]]) & (status[i] != dead):
                 listed[k] = i
                 k += 1
         counts[c] = k - start
@@ -441,7 +470,7 @@ def _employees_of_tier(listed: np.ndarray, tier: np.ndarray, employer: np.ndarra
 
 @_serialised
 def move_candidates(
-    draws: np.ndarray,
+    key: int,
     age_years: np.ndarray,
     ceiling_by_age: np.ndarray,
     months_since_move: np.ndarray,
@@ -450,13 +479,14 @@ def move_candidates(
     fresh_from: int,
     events: np.ndarray,
 ) -> np.ndarray:
-    """Slots i with draws[i] < ceiling_by_age[age_years[i]] x ceiling_by_months[months_since_move[i]] (ages
-    below 0 index from the end, as numpy does; months past the table's end take its last entry), a graduation
-    at or after `fresh_from`, or a life event (`simulator.processes.migration.consider`: a superset of those
-    who consider a move, the same with or without this kernel)."""
-    listed = scratch("kernels.list", draws.size, np.int64)
+    """Slots i whose uniform in the per-slot stream `key` is below ceiling_by_age[age_years[i]] x
+    ceiling_by_months[months_since_move[i]] (ages below 0 index from the end, as numpy does; months past the
+    table's end take its last entry), a graduation at or after `fresh_from`, or a life event
+    (`simulator.processes.migration.consider`: a superset of those who consider a move, the same with or
+    without this kernel)."""
+    listed = scratch("kernels.list", age_years.size, np.int64)
     counts = _move_candidates(
-        listed, draws, age_years, ceiling_by_age, months_since_move, ceiling_by_months, graduation_month,
+        listed, np.uint64(key), age_years, ceiling_by_age, months_since_move, ceiling_by_months, graduation_month,
         fresh_from, events,
     )  # fmt: skip
     return _joined(listed, counts)
@@ -465,7 +495,7 @@ def move_candidates(
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _move_candidates(
     listed: np.ndarray,
-    draws: np.ndarray,
+    key: np.uint64,
     age_years: np.ndarray,
     ceiling_by_age: np.ndarray,
     months_since_move: np.ndarray,
@@ -475,7 +505,7 @@ def _move_candidates(
     events: np.ndarray,
 ) -> np.ndarray:
     """`move_candidates`: lists each part's candidates at the part's start; returns their numbers by part."""
-    n = draws.size
+    n = age_years.size
     counts = np.zeros(PARTS, dtype=np.int64)
     size = ceiling_by_age.size
     last_month = ceiling_by_months.size - 1
@@ -486,7 +516,7 @@ def _move_candidates(
             a = np.int64(age_years[i])
             a += size if a < 0 else 0
             ceiling = ceiling_by_age[a] * ceiling_by_months[min(np.int64(months_since_move[i]), last_month)]
-            if (draws[i] < ceiling) | (graduation_month[i] >= fresh_from) | (events[i] != 0):
+            if (slot_uniform(key, i) < ceiling) | (graduation_month[i] >= fresh_from) | (events[i] != 0):
                 listed[k] = i
                 k += 1
         counts[c] = k - start

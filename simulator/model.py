@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import mesa
 import numpy as np
@@ -28,7 +27,7 @@ from simulator.levers import PolicySet, build_levers
 from simulator.people.store import PersonStore
 from simulator.processes import SCHEDULE, flow_names, labour_market, policy, slot_streams
 from simulator.recording.recorder import Recorder
-from simulator.rng import FIRMS_STREAM, slot_uniforms_start, stream
+from simulator.rng import FIRMS_STREAM, stream
 from simulator.scenario.schema import DEFAULT_END, DEFAULT_SCALE, DEFAULT_SEED, Conditions, Levers
 from simulator.synthesis import population as synthesis_population
 from simulator.synthesis.cache import census_population
@@ -38,14 +37,6 @@ from simulator.world.context import Context, build_context
 from simulator.world.flows import MonthFlows
 from simulator.world.state import Firms, Regions, SlotDraws, WorldState
 
-#: What `TalentFlowModel.step` calls to draw the next month's per-slot uniforms: (month, slots, stream names)
-#: -> stream name -> Future of the uniforms.
-DrawAhead = Callable[[int, int, tuple[str, ...]], dict]
-#: Key of `TalentFlowModel.step`'s `ahead` holding the number of slots the uniforms were drawn for.
-AHEAD_SLOTS = "slots"
-#: The last process of the month that adds person slots (births): after it the month's slots are final,
-#: and the next month's per-slot uniforms can be drawn.
-LAST_TO_ADD_SLOTS = "demography"
 #: Parameters read outside the processes: the firms the model builds.
 MODEL_PARAMETERS = ("labour.firms_per_cell",)
 
@@ -102,7 +93,7 @@ class TalentFlowModel(mesa.Model):
             firms=self._build_firms(),
             regions=self._build_regions(),
             policy=PolicySet(built),
-            draws=SlotDraws(int(seed), 0, self.persons.n, slot_streams()),
+            draws=SlotDraws(int(seed), 0, slot_streams()),
         )
         self.cities = [
             City(self, r, tuple(data.unit_lat_lon[r]) if r < N_UNITS else None) for r in range(N_REGIONS)
@@ -113,8 +104,6 @@ class TalentFlowModel(mesa.Model):
         regions.youth_ratio, regions.youth_share = labour_market.census_youth_weights(self.persons)
         labour_market.update_unemployment_by_group(self.persons, self.context, self.state)
         self.recorder = Recorder(self.months, int(scale), data.plan_targets)
-        #: the next month's per-slot uniforms being drawn during `run` (None between runs: it does not pickle)
-        self.next_ahead: dict | None = None
         self.timings: dict[str, float] = {process.name: 0.0 for process in SCHEDULE}
         self.timings["initialisation"] = time.perf_counter() - started
         self.timings["recording"] = 0.0
@@ -185,26 +174,11 @@ class TalentFlowModel(mesa.Model):
             employment=counts.astype(np.int64),
         )
 
-    def step(self, ahead: dict | None = None, draw_ahead: DrawAhead | None = None) -> None:
-        """Simulate one month.
-
-        Args:
-            ahead: this month's per-slot uniforms already being drawn (process name -> Future or array), as
-                the run loop prepares them, with the number of slots they were drawn for under the key
-                AHEAD_SLOTS (they are used only if that is this month's number of slots); default: drawn
-                when a process asks.
-            draw_ahead: called with (next month, its slots, stream names) to start drawing the next month's
-                uniforms of those streams, as soon as the month's slots are final (after births) and the
-                streams' processes have run (their numbers for this month are used up); what it returns
-                (stream name -> Future) is kept in `self.next_ahead` for the next step (`run` passes none in
-                the last month it simulates).
-        """
+    def step(self) -> None:
+        """Simulate one month."""
         ctx, state, persons = self.context, self.state, self.persons
         month = state.month
-        early = dict(ahead or {})
-        if early.pop(AHEAD_SLOTS, persons.n) != persons.n:
-            early = {}  # drawn for another number of slots: draw again
-        state.draws = SlotDraws(ctx.seed, month, persons.n, slot_streams(), early)
+        state.draws = SlotDraws(ctx.seed, month, slot_streams())
         t0 = time.perf_counter()
         labour_market.set_wages(persons, ctx, state)
         self.recorder.record_stocks(persons, state, month)
@@ -212,56 +186,21 @@ class TalentFlowModel(mesa.Model):
         persons.events[:] = 0
         flows = MonthFlows(flow_names())
         state.policy.begin_month(persons, ctx, state, flows, stream(ctx.seed, policy.PROCESS.stream, month))
-        self.next_ahead = None
-        slots_final = False
-        used_up: list[str] = []  # per-slot streams whose process has run this month
         for process in SCHEDULE:
             t0 = time.perf_counter()
             process.step(persons, ctx, state, stream(ctx.seed, process.stream, month), flows)
             self.timings[process.name] += time.perf_counter() - t0
-            used_up += process.slot_streams
-            slots_final = slots_final or process.name == LAST_TO_ADD_SLOTS
-            if slots_final and used_up and draw_ahead is not None:
-                self.next_ahead = self.next_ahead or {AHEAD_SLOTS: persons.n}
-                self.next_ahead.update(draw_ahead(month + 1, persons.n, tuple(used_up)))
-                used_up = []
         self.recorder.record_flows(flows, month)
         state.month += 1
-        state.draws = SlotDraws(ctx.seed, state.month, persons.n, slot_streams())
+        state.draws = SlotDraws(ctx.seed, state.month, slot_streams())
         if state.month >= self.months:
             self.running = False
 
     def run(self, progress: Callable[[int, int], None] | None = None, until: int | None = None) -> None:
         """Simulate every month to the end (or until model month `until`, exclusive), calling
-        `progress(done, total)` after each.
-
-        The per-slot uniforms of the next month are drawn in a background thread (numpy releases the GIL)
-        while the rest of the month runs, each stream's from the moment the month's slots are final (after
-        births) and its process has run: into the buffer of its numbers for this month, which are used up
-        then (fresh memory is slow to touch the first time: `simulator.buffers.scratch`), so that each
-        stream keeps one buffer. The thread lives only as long as this call.
-        """
+        `progress(done, total)` after each."""
         stop = self.months if until is None else min(until, self.months)
-        streams = slot_streams()
-        this_month: dict = {}  # the month's uniforms being drawn or drawn, by stream (Futures)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="talentsim-draws") as pool:
-
-            def draw_ahead(month: int, n_start: int, names: tuple[str, ...]) -> dict:
-                futures = {}
-                for name in names:
-                    used = this_month.get(name)
-                    buffer = used.result().base if used is not None else None
-                    seed = self.context.seed
-                    futures[name] = pool.submit(slot_uniforms_start, seed, streams[name], month, n_start, buffer)
-                return futures
-
-            ahead = {AHEAD_SLOTS: self.persons.n, **draw_ahead(self.state.month, self.persons.n, tuple(streams))}
-            while self.running and self.state.month < stop:
-                last = self.state.month + 1 >= stop
-                this_month.clear()
-                this_month.update({name: ahead[name] for name in streams})
-                self.step(ahead, None if last else draw_ahead)
-                ahead = self.next_ahead
-                if progress is not None:
-                    progress(self.state.month, self.months)
-            self.next_ahead = None
+        while self.running and self.state.month < stop:
+            self.step()
+            if progress is not None:
+                progress(self.state.month, self.months)

@@ -15,6 +15,9 @@ import numpy as np
 #: Never renumber a stream: it changes results.
 SYNTHESIS_STREAM = 0
 FIRMS_STREAM = 7
+#: Keys of streams that are no longer drawn (until 2026-11 the per-slot numbers of the slots added during a
+#: month): never reuse them.
+RETIRED_STREAMS = (9, 11)
 
 
 def stream(seed: int, key: int, month: int = -1) -> np.random.Generator:
@@ -22,48 +25,49 @@ def stream(seed: int, key: int, month: int = -1) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(key, month + 1)))
 
 
-def slot_uniforms_start(
-    seed: int, keys: tuple[int, int], month: int, n_start: int, buffer: np.ndarray | None = None
-) -> np.ndarray:
-    """One float32 uniform for each of the `n_start` slots that exist at the start of `month`.
+#: SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators", OOPSLA): the
+#: increment of its state ("golden gamma") and the multipliers of its output function.
+SPLITMIX_GAMMA = 0x9E3779B97F4A7C15
+SPLITMIX_M1 = 0xBF58476D1CE4E5B9
+SPLITMIX_M2 = 0x94D049BB133111EB
+#: Slots whose uniforms the numpy path computes at a time (bounds its temporaries).
+SLOT_CHUNK = 1 << 20
 
-    The array's buffer has room for the slots a month may add (`slot_room`), so that `slot_uniforms` can
-    append their numbers without copying the month's numbers (a copy costs as much as drawing at scale 1).
-    `buffer`, if given and large enough (a float32 array that is not a view), is used as that buffer: the
-    run loop hands back the buffers of a finished month, whose memory is already mapped (fresh memory costs
-    more to touch the first time than drawing into it). The numbers do not depend on the buffer.
+
+def slot_key(seed: int, key: int, month: int) -> int:
+    """The 64-bit key of per-slot stream `key` in model month `month` of a run seeded `seed`: the first
+    64-bit word of SeedSequence(entropy=seed, spawn_key=(key, month + 1)) (as `stream`'s generator)."""
+    words = np.random.SeedSequence(entropy=seed, spawn_key=(key, month + 1)).generate_state(1, np.uint64)
+    return int(words[0])
+
+
+def slot_uniforms(key: int, slots: np.ndarray | int) -> np.ndarray:
+    """The float32 uniform in [0, 1) of each slot of `slots` (an integer array, or n for slots 0..n-1) in the
+    per-slot stream keyed `key` (`slot_key`).
+
+    Slot i's number is output i of SplitMix64 started at `key`: mix(key + (i + 1) x gamma), its top 24 bits
+    over 2**24 (as numpy's float32 uniforms). It depends only on the key and the slot, so it can be computed
+    for any slots in any order, by numpy here or inside a compiled pass (`simulator.kernels.slot_uniform`,
+    the same numbers): a slot's number is the same in two scenarios, whatever else they draw, and nothing
+    is stored. SplitMix64 passes the BigCrush battery of statistical tests.
     """
-    size = n_start + slot_room(n_start)
-    if buffer is None or not (buffer.base is None and buffer.dtype == np.float32 and buffer.size >= size):
-        buffer = np.empty(size, dtype=np.float32)
-    stream(seed, keys[0], month).random(dtype=np.float32, out=buffer[:n_start])
-    return buffer[:n_start]
-
-
-def slot_room(n_start: int) -> int:
-    """Spare room after the start-of-month slots in a buffer of per-slot uniforms: 1/128 of them (the
-    month's births and arrivals are about 1/2000), at least 1,024."""
-    return max(1024, n_start // 128)
-
-
-def slot_uniforms(
-    seed: int, keys: tuple[int, int], month: int, n_start: int, n: int, prefetched: np.ndarray | None = None
-) -> np.ndarray:
-    """One uniform per person slot in `month` for the per-slot streams `keys` = (slots at the start of the
-    month, slots added during it): the first stream's numbers may have been drawn ahead (`prefetched`). The
-    numbers depend only on (seed, keys, month, n_start, n), so they are the same whether or not they were
-    prefetched, and the same for a slot in two scenarios."""
-    first = prefetched if prefetched is not None else slot_uniforms_start(seed, keys, month, n_start)
-    if n <= n_start:
-        return first[:n]
-    added = stream(seed, keys[1], month)
-    base = first.base
-    if isinstance(base, np.ndarray) and base.dtype == np.float32 and base.ndim == 1 and base.size >= n:
-        # the buffer `slot_uniforms_start` made, with room for the added slots: fill them in place
-        both = base[:n]
-        added.random(dtype=np.float32, out=both[n_start:])
-        return both
-    return np.concatenate([first, added.random(n - n_start, dtype=np.float32)])
+    idx = np.arange(slots, dtype=np.int64) if isinstance(slots, int) else np.asarray(slots)
+    out = np.empty(idx.size, dtype=np.float32)
+    base, gamma = np.uint64(key), np.uint64(SPLITMIX_GAMMA)
+    m1, m2 = np.uint64(SPLITMIX_M1), np.uint64(SPLITMIX_M2)
+    for start in range(0, idx.size, SLOT_CHUNK):
+        z = idx[start : start + SLOT_CHUNK].astype(np.uint64)
+        z += np.uint64(1)
+        z *= gamma
+        z += base
+        z ^= z >> np.uint64(30)
+        z *= m1
+        z ^= z >> np.uint64(27)
+        z *= m2
+        z ^= z >> np.uint64(31)
+        z >>= np.uint64(40)
+        np.multiply(z, np.float32(2.0**-24), out=out[start : start + SLOT_CHUNK], casting="unsafe")
+    return out
 
 
 def sample(idx: np.ndarray, probability: float, rng: np.random.Generator) -> np.ndarray:

@@ -32,7 +32,7 @@ def step_alone(
     ctx, state = model.context, model.state
     month = state.month if month is None else month
     state.month = month
-    state.draws = SlotDraws(seed, month, persons.n, slot_streams())
+    state.draws = SlotDraws(seed, month, slot_streams())
     flows = flows if flows is not None else new_flows()
     process.step(persons, ctx, state, stream(seed, process.stream, month), flows)
     return flows

@@ -74,11 +74,23 @@ def test_labour_force_by_group_kernel_equals_numpy(persons, kernels_on):
     np.testing.assert_array_equal(force_k, force)
 
 
+def test_slot_uniforms_kernel_gives_numpys_numbers():
+    """The uniform of each slot computed inside a kernel is `rng.slot_uniforms`'s, for slots in any order and
+    keys with the top bit set or not."""
+    from simulator.rng import slot_key, slot_uniforms
+
+    slots = np.concatenate([np.arange(5000), np.random.default_rng(4).integers(0, 2**40, 5000)])
+    for key in (slot_key(1, 8, 0), slot_key(3, 10, 61), 2**63 + 5, 7):
+        np.testing.assert_array_equal(kernels.slot_uniforms(np.uint64(key), slots), slot_uniforms(key, slots))
+
+
 def test_deaths_kernel_equals_numpy_on_the_same_draws(persons):
+    from simulator.rng import slot_key, slot_uniforms
+
     table = np.linspace(0.0, 0.5, 256).astype(np.float32)  # many deaths, every cell used
-    draws = np.random.default_rng(1).random(persons.n, dtype=np.float32)
-    expected = demography._deaths_numpy(persons, draws, table)
-    got = kernels.deaths(draws, persons.age_years, persons.sex, persons.status, table, int(Status.DEAD))
+    key = slot_key(1, 8, 0)
+    expected = demography._deaths_numpy(persons, slot_uniforms(key, persons.n), table)
+    got = kernels.deaths(key, persons.age_years, persons.sex, persons.status, table, int(Status.DEAD))
     assert expected.size > 100
     np.testing.assert_array_equal(got, expected)
 
@@ -88,9 +100,11 @@ def test_parallel_kernels_join_their_parts_in_slot_order_for_any_size(persons, n
     """Fewer slots than parts (some parts empty), a few more, many: the same persons as numpy, in order."""
     age, sex, status = persons.age_years[:n], persons.sex[:n], persons.status[:n]
     table = np.full(256, 0.7, dtype=np.float32)
-    draws = np.random.default_rng(2).random(n, dtype=np.float32)
+    from simulator.rng import slot_uniforms
+
+    draws = slot_uniforms(2, n)
     expected = np.flatnonzero((draws < table[age.astype(np.int64) * 2 + sex]) & (status != Status.DEAD))
-    got = kernels.deaths(draws, age, sex, status, table, int(Status.DEAD))
+    got = kernels.deaths(2, age, sex, status, table, int(Status.DEAD))
     np.testing.assert_array_equal(got, expected)
     assert n < 100 or got.size > 500
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from simulator.processes import SCHEDULE, slot_streams
-from simulator.rng import FIRMS_STREAM, SYNTHESIS_STREAM, sample, stream
+from simulator.rng import FIRMS_STREAM, RETIRED_STREAMS, SYNTHESIS_STREAM, sample, slot_key, slot_uniforms, stream
 
 PROCESSES = {p.name: p.stream for p in SCHEDULE} | {"synthesis": SYNTHESIS_STREAM, "firms": FIRMS_STREAM}
-PROCESSES |= {f"{name}_{i}": key for name, keys in slot_streams().items() for i, key in enumerate(keys)}
+PROCESSES |= {f"{name}_slots": key for name, key in slot_streams().items()}
 
 
 def draws(seed: int, process: str, month: int = -1) -> np.ndarray:
@@ -43,7 +43,8 @@ def test_a_stream_does_not_depend_on_other_streams_use():
 
 def test_every_stream_key_is_used_once():
     keys = list(PROCESSES.values())
-    assert len(keys) == len(set(keys)) == 12
+    assert len(keys) == len(set(keys)) == 10
+    assert not set(keys) & set(RETIRED_STREAMS)
 
 
 def test_sample_draws_a_sorted_subset_at_the_given_rate():
@@ -58,16 +59,47 @@ def test_sample_draws_a_sorted_subset_at_the_given_rate():
     assert sample(idx[:0], 0.5, rng).size == 0
 
 
-def test_slot_uniforms_drawn_into_a_reused_buffer_are_the_same_numbers():
-    from simulator.rng import slot_room, slot_uniforms, slot_uniforms_start
+def _splitmix64(key: int, i: int) -> float:
+    """Output i of SplitMix64 started at `key`, its top 24 bits over 2**24: in Python integers, from the
+    published algorithm (Steele, Lea & Flood 2014)."""
+    mask = (1 << 64) - 1
+    z = (key + (i + 1) * 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return ((z ^ (z >> 31)) >> 40) / 2**24
 
-    fresh = slot_uniforms(5, (8, 9), 3, 2000, 2010)
-    old = slot_uniforms_start(5, (8, 9), 2, 2000).base  # last month's buffer, handed back
-    again = slot_uniforms(5, (8, 9), 3, 2000, 2010, slot_uniforms_start(5, (8, 9), 3, 2000, old))
-    assert np.shares_memory(again, old)
-    np.testing.assert_array_equal(again, fresh)
-    small = np.empty(2000 + slot_room(2000) - 1, dtype=np.float32)  # too small: not used
-    assert not np.shares_memory(slot_uniforms_start(5, (8, 9), 3, 2000, small), small)
+
+def test_slot_uniforms_are_splitmix64_outputs_of_the_slot_whatever_the_order():
+    key = slot_key(5, 8, 3)
+    assert key == slot_key(5, 8, 3) != slot_key(5, 8, 4) != slot_key(5, 10, 3)
+    slots = np.array([0, 1, 2, 999, 2**31 + 7, 30_000_000])
+    expected = np.array([_splitmix64(key, int(i)) for i in slots], dtype=np.float32)
+    np.testing.assert_array_equal(slot_uniforms(key, slots), expected)
+    every = slot_uniforms(key, 1000)
+    np.testing.assert_array_equal(every[[0, 1, 2, 999]], expected[:4])
+    np.testing.assert_array_equal(slot_uniforms(key, slots[::-1]), expected[::-1])
+    assert every.dtype == np.float32 and every.min() >= 0.0 and every.max() < 1.0
+
+
+def test_slot_uniforms_are_uniform_and_independent_between_slots_months_and_streams():
+    """Kolmogorov-Smirnov against U(0, 1); no correlation between neighbouring slots, between the same slots
+    in two months or in the two streams of a month; the pairs (slot, next slot) fill a 20 x 20 grid evenly."""
+    from scipy import stats
+
+    n = 200_000
+    deaths = slot_uniforms(slot_key(1, 8, 0), n).astype(float)
+    assert stats.kstest(deaths, "uniform").pvalue > 1e-3
+    for other in (
+        deaths[1:],
+        slot_uniforms(slot_key(1, 8, 1), n).astype(float),
+        slot_uniforms(slot_key(1, 10, 0), n).astype(float),
+        slot_uniforms(slot_key(2, 8, 0), n).astype(float),
+    ):
+        m = min(other.size, n - 1)
+        assert abs(np.corrcoef(deaths[:m], other[:m])[0, 1]) < 5 / np.sqrt(m)
+    cells = np.floor(deaths[:-1] * 20).astype(int) * 20 + np.floor(deaths[1:] * 20).astype(int)
+    counts = np.bincount(cells, minlength=400)
+    assert stats.chisquare(counts).pvalue > 1e-3
 
 
 def test_sample_slots_chooses_each_slot_independently_at_the_rate():

@@ -71,7 +71,7 @@ def test_stepping_by_hand_equals_run():
     a.run()
     b = build_model(small_spec())
     while b.running:
-        b.step()  # no draws prepared ahead: each process draws when it asks
+        b.step()
     pd.testing.assert_frame_equal(a.recorder.to_frame("x", 0, 7), b.recorder.to_frame("x", 0, 7))
 
 

@@ -13,7 +13,7 @@ from simulator.codes import Edu, Status
 from simulator.dates import month_to_date
 from simulator.geography import N_UNITS
 from simulator.inputs.parameters import load_parameters
-from simulator.model import DrawAhead, TalentFlowModel
+from simulator.model import TalentFlowModel
 from simulator.recording.recorder import INDICATOR_INDEX, OUTPUT_REGIONS
 
 #: Persons followed of each group: recent graduates, final-year students, workers.
@@ -75,9 +75,9 @@ class ClassroomModel(TalentFlowModel):
         """Record the followed persons as they are at the start of the next month."""
         self.trace.extend(agent.observe() for agent in self.followed)
 
-    def step(self, ahead: dict | None = None, draw_ahead: DrawAhead | None = None) -> None:
+    def step(self) -> None:
         """Simulate one month, then record the followed persons."""
-        super().step(ahead, draw_ahead)
+        super().step()
         self.observe()
 
     def series(self, indicator: str, region: str = "province") -> tuple[list[str], np.ndarray]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from simulator.processes import demography, education, labour_market, migration, policy, skills
 from simulator.processes.base import Indicator, Process
+from simulator.rng import FIRMS_STREAM, RETIRED_STREAMS, SYNTHESIS_STREAM
 
 #: The processes of a month, in their order (docs/ODD.md, section 3).
 SCHEDULE: tuple[Process, ...] = (
@@ -31,15 +32,16 @@ def flow_indicators() -> tuple[Indicator, ...]:
     return tuple(ind for process in SCHEDULE for ind in process.indicators)
 
 
-def slot_streams() -> dict[str, tuple[int, int]]:
+def slot_streams() -> dict[str, int]:
     """Per-slot uniform streams of every process, by name."""
     return {name: keys for process in SCHEDULE for name, keys in process.slot_streams.items()}
 
 
 def _check_streams() -> None:
-    keys = [p.stream for p in SCHEDULE] + [k for p in SCHEDULE for pair in p.slot_streams.values() for k in pair]
+    keys = [p.stream for p in SCHEDULE] + [k for p in SCHEDULE for k in p.slot_streams.values()]
+    keys += [SYNTHESIS_STREAM, FIRMS_STREAM, *RETIRED_STREAMS]
     if len(keys) != len(set(keys)):
-        raise RuntimeError(f"two processes share a random stream: {sorted(keys)}")
+        raise RuntimeError(f"two streams share a key (or reuse a retired one): {sorted(keys)}")
 
 
 _check_streams()

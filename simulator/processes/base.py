@@ -81,8 +81,7 @@ class Process:
         indicators: the flow indicators computed from its counters.
         parameters: names of the rows of calibration/parameters.csv it reads.
         tables: computes, once per run, tables it reads from `context.tables`.
-        slot_streams: per-slot uniform streams it draws from `state.draws`, by name: (key of the slots at the
-            start of the month, key of the slots added during it).
+        slot_streams: per-slot uniform streams it draws from `state.draws`: name -> key (never renumber).
     """
 
     name: str
@@ -92,7 +91,7 @@ class Process:
     indicators: tuple[Indicator, ...] = ()
     parameters: tuple[str, ...] = ()
     tables: Tables | None = None
-    slot_streams: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    slot_streams: Mapping[str, int] = field(default_factory=dict)
 
 
 def zeros_by_region() -> np.ndarray:

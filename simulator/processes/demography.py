@@ -116,16 +116,16 @@ def step(
 
 
 def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
-    """One uniform draw per person slot against the monthly death probability of the slot's age and sex
-    (in chunks of slots, so that the temporaries stay in cache)."""
+    """One uniform per person slot (the per-slot stream "deaths") against the monthly death probability of
+    the slot's age and sex (in chunks of slots, so that the temporaries stay in cache)."""
     table = ctx.tables["mortality_monthly_by_cell"]
-    draws = state.draws.uniforms("deaths", persons.n)
     if use_kernels(persons.n):
         from simulator import kernels
 
-        idx = kernels.deaths(draws, persons.age_years, persons.sex, persons.status, table, int(Status.DEAD))
+        key = state.draws.key("deaths")
+        idx = kernels.deaths(key, persons.age_years, persons.sex, persons.status, table, int(Status.DEAD))
     else:
-        idx = _deaths_numpy(persons, draws, table)
+        idx = _deaths_numpy(persons, state.draws.uniforms("deaths", persons.n), table)
     flows.deaths += np.bincount(persons.region[idx], minlength=flows.deaths.size)
     flows.add_by_age("deaths", persons.region[idx], persons.sex[idx], persons.age_years[idx])
     end_jobs(persons, idx, state, Status.DEAD)
@@ -297,5 +297,5 @@ PROCESS = Process(
         "demography.retirement_age_women_worker",
     ),
     tables=tables,
-    slot_streams={"deaths": (8, 9)},
+    slot_streams={"deaths": 8},
 )

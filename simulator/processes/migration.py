@@ -96,14 +96,14 @@ def hazard_table(params: Parameters, data: CalibrationData) -> dict[str, np.ndar
 def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarray:
     """Indices of the persons who consider moving this month.
 
-    One uniform draw per person slot (so that the draws do not depend on anyone's state). The exact
+    One uniform per person slot, the per-slot stream "migration" (so that the draws do not depend on
+    anyone's state). The exact
     hazard is computed only where it can matter: for everyone whose draw falls below the largest hazard
     their age allows without life events, and for everyone with a life event. (From
     `simulator.arrays.kernel_min_slots()` slots on a compiled kernel lists them in one pass, comparing each
     draw with its age's largest hazard; the persons who consider are the same.)
     """
     p = ctx.params
-    draws = state.draws.uniforms("migration", persons.n)
     table = ctx.tables["migration_hazard"]
     recent_move = np.float32(p["migration.recent_move_multiplier"])
     if use_kernels(persons.n):
@@ -111,15 +111,16 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
 
         fresh_from = state.month - FRESH_GRADUATE_MONTHS
         maybe = kernels.move_candidates(
-            draws, persons.age_years, table.astype(np.float64), persons.months_since_move,
+            state.draws.key("migration"), persons.age_years, table.astype(np.float64), persons.months_since_move,
             recent_move_ceiling(p["migration.recent_move_multiplier"], p["migration.recent_move_decay_months"]),
             persons.graduation_month, fresh_from, persons.events,
         )  # fmt: skip
         # exactly those who pass the test below, which need not be made again
         graduated = fresh_graduates(persons.graduation_month[maybe], state.month)
         hazard = table[persons.age_years[maybe]]
-        maybe_draws = draws[maybe]
+        maybe_draws = state.draws.uniforms("migration", maybe)
     else:
+        draws = state.draws.uniforms("migration", persons.n)
         graduated = fresh_graduates(persons.graduation_month, state.month)
         special = graduated | (persons.events != 0)
         ceiling = table.max() * (1.0 + recent_move)
@@ -523,5 +524,5 @@ PROCESS = Process(
         "migration.outsider_penalty",
     ),
     tables=hazard_table,
-    slot_streams={"migration": (10, 11)},
+    slot_streams={"migration": 10},
 )

@@ -7,7 +7,6 @@ agents (`simulator.world.agents`) are views of these arrays.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from simulator.dates import calendar_month, month_to_date
 from simulator.geography import N_REGIONS
-from simulator.rng import slot_uniforms
+from simulator.rng import slot_key, slot_uniforms
 
 
 @dataclass
@@ -100,24 +99,23 @@ class Regions:
 class SlotDraws:
     """The month's per-slot uniforms (one per person slot for deaths and for migration).
 
-    The numbers depend only on (seed, process, month, slots at the start of the month, slots now), so a
-    process tested alone draws exactly as in a run; the run loop may compute them ahead (`ahead`, futures
-    or arrays by process) while other work goes on. `streams` maps a process to its two per-slot stream
-    keys (declared by the process).
+    Slot i's number depends only on (seed, stream, month, i) (`simulator.rng.slot_uniforms`): it is
+    computed where it is needed, by numpy here or inside a compiled pass from `key`, so a process tested
+    alone draws exactly as in a run and nothing is stored. `streams` maps a process's stream name to its key
+    (declared by the process).
     """
 
     seed: int
     month: int
-    start_slots: int
-    streams: dict[str, tuple[int, int]]
-    ahead: dict[str, Any] = field(default_factory=dict)
+    streams: dict[str, int]
 
-    def uniforms(self, process: str, n: int) -> np.ndarray:
-        """One uniform per person slot 0..n-1 for `process` (see `simulator.rng.slot_uniforms`)."""
-        early = self.ahead.pop(process, None)
-        if isinstance(early, Future):
-            early = early.result()
-        return slot_uniforms(self.seed, self.streams[process], self.month, self.start_slots, n, early)
+    def key(self, name: str) -> int:
+        """The 64-bit key of stream `name` this month (`simulator.rng.slot_key`)."""
+        return slot_key(self.seed, self.streams[name], self.month)
+
+    def uniforms(self, name: str, slots: np.ndarray | int) -> np.ndarray:
+        """The uniforms of `slots` (an index array, or n for slots 0..n-1) in stream `name`."""
+        return slot_uniforms(self.key(name), slots)
 
 
 @dataclass
@@ -147,9 +145,3 @@ class WorldState:
     def calendar_month(self) -> int:
         """Month of the year (1-12)."""
         return calendar_month(self.month)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without draws computed ahead (futures do not pickle; the draws are recomputed on demand)."""
-        state = dict(self.__dict__)
-        state["draws"] = SlotDraws(self.draws.seed, self.draws.month, self.draws.start_slots, self.draws.streams)
-        return state
