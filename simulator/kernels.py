@@ -300,14 +300,14 @@ def _labour_exit_cells(
 
 @_serialised
 def labour_exits(
-    chosen: np.ndarray, classes: np.ndarray, chances: np.ndarray, draws: np.ndarray
+    chosen: np.ndarray, classes: np.ndarray, chances: np.ndarray, key: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The persons chosen[j] whose draw draws[j] is below their chance chances[classes[j] // 2] (by
-    2 cell + flagged), and whether each is at or past the statutory age (classes[j] odd): `classes` as
-    `labour_exit_cells` gives them."""
+    """The persons chosen[j] whose uniform in the per-slot stream `key` is below their chance
+    chances[classes[j] // 2] (by 2 cell + flagged), and whether each is at or past the statutory age
+    (classes[j] odd): `classes` as `labour_exit_cells` gives them."""
     leaving = scratch("kernels.list", chosen.size, np.int64)
     past_age = scratch("kernels.flags", chosen.size, np.bool_)
-    counts = _labour_exits(leaving, past_age, chosen, classes, chances, draws)
+    counts = _labour_exits(leaving, past_age, chosen, classes, chances, np.uint64(key))
     return _joined(leaving, counts), _joined(past_age, counts)
 
 
@@ -318,10 +318,10 @@ def _labour_exits(
     chosen: np.ndarray,
     classes: np.ndarray,
     chances: np.ndarray,
-    draws: np.ndarray,
+    key: np.uint64,
 ) -> np.ndarray:
     """`labour_exits`: lists each part's leavers at the part's start; returns their numbers by part. Reads
-    only the listed persons' classes and draws, in order (not their columns at scattered slots)."""
+    only the listed persons' classes, in order (not their columns at scattered slots)."""
     n = chosen.size
     counts = np.zeros(PARTS, dtype=np.int64)
     for c in prange(PARTS):
@@ -329,7 +329,7 @@ def _labour_exits(
         k = start
         for j in range(start, _start(n, c + 1)):
             kind = np.int64(classes[j])
-            if draws[j] < chances[kind >> 1]:
+            if slot_uniform(key, chosen[j]) < chances[kind >> 1]:
                 leaving[k] = chosen[j]
                 past_age[k] = (kind & 1) == 1
                 k += 1

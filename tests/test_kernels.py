@@ -141,7 +141,7 @@ def test_labour_exit_kernels_give_the_same_leavers_as_numpy(model, persons, kern
     for on in (False, True):
         kernels_on(on)
         store, state = persons.copy(), copy.deepcopy(model.state)
-        demography._leave_labour_force(store, context, state, np.random.default_rng(5))
+        demography._leave_labour_force(store, context, state)
         results.append((store.status.copy(), state.firms.employment.copy()))
     (status, employment), (status_k, employment_k) = results
     assert (status == Status.RETIRED).sum() > (persons.status == Status.RETIRED).sum() + 100

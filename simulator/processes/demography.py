@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.arrays import CHUNK, use_kernels
-from simulator.buffers import scratch
 from simulator.codes import SECTOR_INDEX, Edu, Status
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
@@ -112,7 +111,7 @@ def step(
     _deaths(persons, ctx, state, flows)
     _births(persons, ctx, state, rng, flows)
     _age(persons, state.month)
-    _leave_labour_force(persons, ctx, state, rng)
+    _leave_labour_force(persons, ctx, state)
 
 
 def _deaths(persons: PersonStore, ctx: Context, state: WorldState, flows: MonthFlows) -> None:
@@ -205,7 +204,7 @@ def _age(persons: PersonStore, month: int) -> None:
     since += 1
 
 
-def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator) -> None:
+def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState) -> None:
     """Persons in the labour force past the peak of the census employment profile leave it at the yearly
     hazard of their age and sex (`simulator.people.labour_profile.exit_hazard_table`), so that the
     census-day profile stays in place.
@@ -214,7 +213,8 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
     `demography.exit_weight_past_statutory` times as likely to leave as the others (farmers and workers below
     that age), the weights normalised each month over the age-sex cell so that the cell's exits keep the
     profile's hazard: non-farm workers retire around the statutory age, farmers and re-employed retirees
-    leave gradually. Leavers at or past the statutory age retire; younger ones become inactive.
+    leave gradually. Leavers at or past the statutory age retire; younger ones become inactive. Each
+    person's draw is their slot's uniform in the per-slot stream "labour_exits" (`simulator.rng.slot_uniforms`).
     """
     table = ctx.tables["labour_exit_monthly_by_cell"]
     min_age = int(ctx.tables["labour_peak_age"].min())
@@ -231,14 +231,13 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState, r
         )  # fmt: skip
         if in_force.size == 0:
             return
-        draws = rng.random(out=scratch("demography.exit draws", in_force.size, np.float64))
         chances = _cell_chances(table, count, flagged, heavier).ravel()
-        leaving, past = kernels.labour_exits(in_force, classes, chances, draws)
+        leaving, past = kernels.labour_exits(in_force, classes, chances, state.draws.key("labour_exits"))
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
         if in_force.size == 0:
             return
-        leaving = rng.random(in_force.size) < chance
+        leaving = state.draws.uniforms("labour_exits", in_force) < chance
         leaving, past = in_force[leaving], past[leaving]
     end_jobs(persons, leaving[past], state, Status.RETIRED)
     end_jobs(persons, leaving[~past], state, Status.INACTIVE)
@@ -297,5 +296,5 @@ PROCESS = Process(
         "demography.retirement_age_women_worker",
     ),
     tables=tables,
-    slot_streams={"deaths": 8},
+    slot_streams={"deaths": 8, "labour_exits": 12},
 )
