@@ -236,20 +236,26 @@ def labour_exit_cells(
     agriculture: int,
     limit_months: np.ndarray,
     n_cells: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The persons in the labour force aged `min_age` or more (in slot order); each one's class
-    (2 cell + flagged) x 2 + past, the cell being 2 age + sex, past whether they are at or past the
-    statutory age (`limit_months` by sex x 2 + tertiary) and flagged whether they are also not in
-    agriculture; their number by cell; and the number of them flagged by cell
-    (`simulator.processes.demography._exit_chances`). The classes are a scratch buffer, valid until the
-    next call."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The persons in the labour force aged `min_age` or more and each one's class (2 cell + flagged) x 2 +
+    past, the cell being 2 age + sex, past whether they are at or past the statutory age (`limit_months` by
+    sex x 2 + tertiary) and flagged whether they are also not in agriculture, both listed by part of the
+    slots (`in_parts`: each part's at the part's start, in slot order, not joined: `labour_exits` reads them
+    so); the number listed in each part; their number by cell; and the number of them flagged by cell
+    (`simulator.processes.demography._exit_chances`). The lists are scratch buffers, valid until the next
+    call."""
     listed = scratch("kernels.list", status.size, np.int64)
     classes = scratch("kernels.classes", status.size, np.int16)
     listed_count, count, flagged = _labour_exit_cells(
         listed, classes, status, age_years, age_months, sex, edu, sector, employed, unemployed, min_age,
         college, agriculture, limit_months, n_cells,
     )  # fmt: skip
-    return _joined(listed, listed_count), _joined(classes, listed_count, "kernels.exit classes"), count, flagged
+    return listed, classes, listed_count, count, flagged
+
+
+def in_parts(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The entries a kernel listed by part (the first counts[c] of each part c), joined in slot order."""
+    return _joined(listed, counts)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
@@ -300,14 +306,15 @@ def _labour_exit_cells(
 
 @_serialised
 def labour_exits(
-    chosen: np.ndarray, classes: np.ndarray, chances: np.ndarray, key: int
+    chosen: np.ndarray, classes: np.ndarray, listed_count: np.ndarray, chances: np.ndarray, key: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The persons chosen[j] whose uniform in the per-slot stream `key` is below their chance
-    chances[classes[j] // 2] (by 2 cell + flagged), and whether each is at or past the statutory age
-    (classes[j] odd): `classes` as `labour_exit_cells` gives them."""
-    leaving = scratch("kernels.list", chosen.size, np.int64)
+    chances[classes[j] // 2] (by 2 cell + flagged), in slot order, and whether each is at or past the
+    statutory age (classes[j] odd): `chosen`, `classes` and `listed_count` by part, as `labour_exit_cells`
+    gives them."""
+    leaving = scratch("kernels.second list", chosen.size, np.int64)
     past_age = scratch("kernels.flags", chosen.size, np.bool_)
-    counts = _labour_exits(leaving, past_age, chosen, classes, chances, np.uint64(key))
+    counts = _labour_exits(leaving, past_age, chosen, classes, listed_count, chances, np.uint64(key))
     return _joined(leaving, counts), _joined(past_age, counts)
 
 
@@ -317,6 +324,7 @@ def _labour_exits(
     past_age: np.ndarray,
     chosen: np.ndarray,
     classes: np.ndarray,
+    listed_count: np.ndarray,
     chances: np.ndarray,
     key: np.uint64,
 ) -> np.ndarray:
@@ -327,7 +335,7 @@ def _labour_exits(
     for c in prange(PARTS):
         start = _start(n, c)
         k = start
-        for j in range(start, _start(n, c + 1)):
+        for j in range(start, start + listed_count[c]):
             kind = np.int64(classes[j])
             if slot_uniform(key, chosen[j]) < chances[kind >> 1]:
                 leaving[k] = chosen[j]
@@ -469,54 +477,93 @@ def _employees_of_tier(listed: np.ndarray, tier: np.ndarray, employer: np.ndarra
 
 
 @_serialised
-def move_candidates(
+def considering(
     key: int,
     age_years: np.ndarray,
+    hazard_by_age: np.ndarray,
     ceiling_by_age: np.ndarray,
     months_since_move: np.ndarray,
     ceiling_by_months: np.ndarray,
+    recent_move_factor: np.ndarray,
     graduation_month: np.ndarray,
-    fresh_from: int,
+    month: int,
+    graduation_factor: np.ndarray,
     events: np.ndarray,
+    job_lost: int,
+    job_loss_factor: np.float32,
+    region: np.ndarray,
+    mobility: np.ndarray,
+    status: np.ndarray,
+    dead: int,
+    student: int,
 ) -> np.ndarray:
-    """Slots i whose uniform in the per-slot stream `key` is below ceiling_by_age[age_years[i]] x
-    ceiling_by_months[months_since_move[i]] (ages below 0 index from the end, as numpy does; months past the
-    table's end take its last entry), a graduation at or after `fresh_from`, or a life event
-    (`simulator.processes.migration.consider`: a superset of those who consider a move, the same with or
-    without this kernel)."""
+    """The persons who consider a move (`simulator.processes.migration.consider`), in slot order: slot i's
+    uniform in the per-slot stream `key` is below its hazard, hazard_by_age[age] (float32; ages below 0
+    index from the end, as numpy does) times graduation_factor[month - graduation month] if that is at most
+    its last index, times job_loss_factor if events has the bit `job_lost`, times
+    recent_move_factor[months since the move], times mobility[region], multiplied in float32 in that order;
+    and the person is neither dead nor a student. The hazard is computed only where the uniform is below
+    ceiling_by_age[age] x ceiling_by_months[months since the move] (bounds of the hazard without events;
+    months past that table's end take its last entry) or the person graduated or had an event this month."""
     listed = scratch("kernels.list", age_years.size, np.int64)
-    counts = _move_candidates(
-        listed, np.uint64(key), age_years, ceiling_by_age, months_since_move, ceiling_by_months, graduation_month,
-        fresh_from, events,
+    counts = _considering(
+        listed, np.uint64(key), age_years, hazard_by_age, ceiling_by_age, months_since_move, ceiling_by_months,
+        recent_move_factor, graduation_month, month, graduation_factor, events, job_lost, job_loss_factor, region,
+        mobility, status, dead, student,
     )  # fmt: skip
     return _joined(listed, counts)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def _move_candidates(
+def _considering(
     listed: np.ndarray,
     key: np.uint64,
     age_years: np.ndarray,
+    hazard_by_age: np.ndarray,
     ceiling_by_age: np.ndarray,
     months_since_move: np.ndarray,
     ceiling_by_months: np.ndarray,
+    recent_move_factor: np.ndarray,
     graduation_month: np.ndarray,
-    fresh_from: int,
+    month: int,
+    graduation_factor: np.ndarray,
     events: np.ndarray,
+    job_lost: int,
+    job_loss_factor: np.float32,
+    region: np.ndarray,
+    mobility: np.ndarray,
+    status: np.ndarray,
+    dead: int,
+    student: int,
 ) -> np.ndarray:
-    """`move_candidates`: lists each part's candidates at the part's start; returns their numbers by part."""
+    """`considering`: lists each part's persons at the part's start; returns their numbers by part."""
     n = age_years.size
     counts = np.zeros(PARTS, dtype=np.int64)
-    size = ceiling_by_age.size
+    size = hazard_by_age.size
     last_month = ceiling_by_months.size - 1
+    last_since = graduation_factor.size - 1
     for c in prange(PARTS):
         start = _start(n, c)
         k = start
         for i in range(start, _start(n, c + 1)):
+            u = slot_uniform(key, i)
             a = np.int64(age_years[i])
             a += size if a < 0 else 0
-            ceiling = ceiling_by_age[a] * ceiling_by_months[min(np.int64(months_since_move[i]), last_month)]
-            if (slot_uniform(key, i) < ceiling) | (graduation_month[i] >= fresh_from) | (events[i] != 0):
+            m = np.int64(months_since_move[i])
+            since = month - np.int64(graduation_month[i])
+            event = events[i]
+            ceiling = ceiling_by_age[a] * ceiling_by_months[min(m, last_month)]
+            if (u >= ceiling) & (since > last_since) & (event == 0):
+                continue
+            hazard = hazard_by_age[a]
+            if since <= last_since:
+                hazard = hazard * graduation_factor[since]
+            if (event & job_lost) != 0:
+                hazard = hazard * job_loss_factor
+            hazard = hazard * recent_move_factor[m]
+            hazard = hazard * mobility[region[i]]
+            s = status[i]
+            if (u < hazard) & (s != dead) & (s != student):
                 listed[k] = i
                 k += 1
         counts[c] = k - start

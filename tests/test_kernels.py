@@ -114,11 +114,12 @@ def test_exit_cells_kernel_equals_numpy(persons, parameters):
     limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), parameters) * 12
     for heavier in (4.0, 2.7):
         in_force, past, chance = demography._exit_chances(persons, table, 30, limit, heavier)
-        chosen, classes, count, flagged = kernels.labour_exit_cells(
+        listed, listed_classes, by_part, count, flagged = kernels.labour_exit_cells(
             persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
             int(Status.EMPLOYED), int(Status.UNEMPLOYED), 30, int(Edu.COLLEGE), SECTOR_INDEX["agriculture"],
             limit.astype(np.float64), table.size,
         )  # fmt: skip
+        chosen, classes = kernels.in_parts(listed, by_part), kernels.in_parts(listed_classes, by_part)
         assert in_force.size > 100 and past.any() and not past.all()
         np.testing.assert_array_equal(chosen, in_force)
         np.testing.assert_array_equal(classes & 1, past)  # the class's last bit: at or past the statutory age
@@ -180,18 +181,20 @@ def test_wages_kernel_equals_numpy(model, kernels_on, monkeypatch):
     np.testing.assert_array_equal(bills_k, bills)
 
 
-def test_move_candidates_kernel_gives_the_same_persons_who_consider(model, persons, kernels_on):
-    """`migration.consider` with the kernel's candidates and with numpy's, on the same draws; some persons have
-    life events and recent graduations."""
+def test_considering_kernel_gives_the_same_persons_who_consider(model, persons, kernels_on):
+    """`migration.consider` with the kernel and with numpy, on the same draws; some persons have life events,
+    recent graduations and recent moves (a bound of the hazard tighter than the kernel's would lose some)."""
     import copy
 
-    from simulator.people.store import EVENT_JOB_LOST
+    from simulator.people.store import EVENT_GRADUATED, EVENT_JOB_LOST
     from simulator.processes import migration
 
     store = persons.copy()
     rng = np.random.default_rng(6)
     store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
-    store.graduation_month[rng.random(store.n) < 0.05] = model.state.month - 3
+    store.events[rng.random(store.n) < 0.02] |= EVENT_GRADUATED
+    graduates = rng.random(store.n) < 0.1  # 0 to 14 months ago: fresh graduates up to 12
+    store.graduation_month[graduates] = model.state.month - rng.integers(0, 15, size=int(graduates.sum()))
     recent = rng.random(store.n) < 0.3  # recent moves raise the hazard (the kernel's bound by months)
     store.months_since_move[recent] = rng.integers(0, 40, size=int(recent.sum()))
     store.months_since_move[:3] = 32000  # past the bound's table: its last entry

@@ -67,13 +67,14 @@ class PersonStore:
     """Struct of arrays holding every person of the simulated world.
 
     Attributes are reached as `store.age_months` etc.; each is a view of the first `n` slots. `capacity`
-    grows geometrically when `append` needs room.
+    grows geometrically when `append` needs room. The slots past `n` are not initialised (`append` writes
+    every attribute of the slots it adds), so that room not yet used costs no memory.
     """
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
         self._columns: dict[str, np.ndarray] = {
-            name: np.full(max(capacity, 1), fill, dtype=dtype) for name, (dtype, fill, _) in FIELDS.items()
+            name: np.empty(max(capacity, 1), dtype=dtype) for name, (dtype, _, _) in FIELDS.items()
         }
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -124,7 +125,11 @@ class PersonStore:
     def copy(self) -> PersonStore:
         """An independent copy (same slots, same capacity)."""
         other = PersonStore.__new__(PersonStore)
-        other.__dict__["_columns"] = {name: column.copy() for name, column in self._columns.items()}
+        columns = {}
+        for name, column in self._columns.items():
+            columns[name] = np.empty_like(column)
+            columns[name][: self.n] = column[: self.n]
+        other.__dict__["_columns"] = columns
         other.__dict__["n"] = self.n
         return other
 
@@ -137,8 +142,8 @@ class PersonStore:
         return store
 
     def _grow(self, capacity: int) -> None:
-        for name, (dtype, fill, _) in FIELDS.items():
-            grown = np.full(capacity, fill, dtype=dtype)
+        for name, (dtype, _, _) in FIELDS.items():
+            grown = np.empty(capacity, dtype=dtype)
             grown[: self.n] = self._columns[name][: self.n]
             self._columns[name] = grown
 

@@ -226,13 +226,14 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState) -
 
         columns = (persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector)
         codes = (int(Edu.COLLEGE), SECTOR_INDEX["agriculture"], limit.astype(np.float64))
-        in_force, classes, count, flagged = kernels.labour_exit_cells(
+        in_force, classes, by_part, count, flagged = kernels.labour_exit_cells(
             persons.status, *columns, int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, *codes, table.size
         )  # fmt: skip
-        if in_force.size == 0:
+        if by_part.sum() == 0:
             return
         chances = _cell_chances(table, count, flagged, heavier).ravel()
-        leaving, past = kernels.labour_exits(in_force, classes, chances, state.draws.key("labour_exits"))
+        key = state.draws.key("labour_exits")
+        leaving, past = kernels.labour_exits(in_force, classes, by_part, chances, key)
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
         if in_force.size == 0:

@@ -283,11 +283,10 @@ def normalise_firm_wages(persons: PersonStore, ctx: Context, state: WorldState) 
     unit_wage = state.regions.wage_level_yuan_month
     firms.wage_level_yuan_month = unit_wage[firms.unit] * firms.productivity
     set_wages(persons, ctx, state)
-    employed = np.flatnonzero((persons.status == Status.EMPLOYED) & (persons.employer >= 0))
-    unit = firms.unit[persons.employer[employed]]
-    farm = firms.sector[persons.employer[employed]] == 0
-    total = np.bincount(unit[~farm], weights=persons.wage_yuan_month[employed][~farm], minlength=N_UNITS)
-    count = np.bincount(unit[~farm], minlength=N_UNITS)
+    # the unit's non-agricultural wage bills over their employees (each firm's bill and employment are kept)
+    paid = firms.sector != 0
+    total = np.bincount(firms.unit[paid], weights=firms.wage_bill_yuan[paid], minlength=N_UNITS)
+    count = np.bincount(firms.unit[paid], weights=firms.employment[paid], minlength=N_UNITS)
     mean = total / np.maximum(count, 1)
     known = mean[firms.unit] > 0
     firms.wage_level_yuan_month[known] *= unit_wage[firms.unit[known]] / mean[firms.unit[known]]

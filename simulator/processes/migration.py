@@ -94,54 +94,73 @@ def hazard_table(params: Parameters, data: CalibrationData) -> dict[str, np.ndar
 
 
 def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarray:
-    """Indices of the persons who consider moving this month.
+    """Indices of the persons who consider moving this month: those whose uniform in the per-slot stream
+    "migration" falls below their hazard (`hazard_factors`), among the living who are not in school.
 
-    One uniform per person slot, the per-slot stream "migration" (so that the draws do not depend on
-    anyone's state). The exact
-    hazard is computed only where it can matter: for everyone whose draw falls below the largest hazard
-    their age allows without life events, and for everyone with a life event. (From
-    `simulator.arrays.kernel_min_slots()` slots on a compiled kernel lists them in one pass, comparing each
-    draw with its age's largest hazard; the persons who consider are the same.)
+    The draws do not depend on anyone's state (one per slot). The exact hazard is computed only where it can
+    matter: for everyone whose draw falls below the largest hazard their age allows without life events, and
+    for everyone with a life event. From `simulator.arrays.kernel_min_slots()` slots on a compiled pass does
+    all of it (`simulator.kernels.considering`, from the same tables in the same float32 operations: the same
+    persons).
     """
     p = ctx.params
     table = ctx.tables["migration_hazard"]
-    recent_move = np.float32(p["migration.recent_move_multiplier"])
+    graduation, recent, job_loss = hazard_factors(
+        p["migration.graduation_multiplier"], p["migration.graduation_decay_months"],
+        p["migration.recent_move_multiplier"], p["migration.recent_move_decay_months"],
+        p["migration.job_loss_multiplier"],
+    )  # fmt: skip
+    mobility = mobility_multiplier(ctx, state).astype(np.float32)
     if use_kernels(persons.n):
         from simulator import kernels
 
-        fresh_from = state.month - FRESH_GRADUATE_MONTHS
-        maybe = kernels.move_candidates(
-            state.draws.key("migration"), persons.age_years, table.astype(np.float64), persons.months_since_move,
-            recent_move_ceiling(p["migration.recent_move_multiplier"], p["migration.recent_move_decay_months"]),
-            persons.graduation_month, fresh_from, persons.events,
+        bound = recent_move_ceiling(p["migration.recent_move_multiplier"], p["migration.recent_move_decay_months"])
+        return kernels.considering(
+            state.draws.key("migration"), persons.age_years, table, table.astype(np.float64),
+            persons.months_since_move, bound, recent, persons.graduation_month, state.month, graduation,
+            persons.events, EVENT_JOB_LOST, job_loss, persons.region, mobility, persons.status, int(Status.DEAD),
+            int(Status.STUDENT),
         )  # fmt: skip
-        # exactly those who pass the test below, which need not be made again
-        graduated = fresh_graduates(persons.graduation_month[maybe], state.month)
-        hazard = table[persons.age_years[maybe]]
-        maybe_draws = state.draws.uniforms("migration", maybe)
-    else:
-        draws = state.draws.uniforms("migration", persons.n)
-        graduated = fresh_graduates(persons.graduation_month, state.month)
-        special = graduated | (persons.events != 0)
-        ceiling = table.max() * (1.0 + recent_move)
-        maybe = np.flatnonzero((draws < ceiling) | special)
-        graduated, special = graduated[maybe], special[maybe]
-        hazard = table[persons.age_years[maybe]]
-        maybe_draws = draws[maybe]
-        keep = (maybe_draws < hazard * (1.0 + recent_move)) | special
-        maybe, hazard, graduated, maybe_draws = maybe[keep], hazard[keep], graduated[keep], maybe_draws[keep]
+    draws = state.draws.uniforms("migration", persons.n)
+    special = fresh_graduates(persons.graduation_month, state.month) | (persons.events != 0)
+    maybe = np.flatnonzero((draws < table.max() * recent[0]) | special)  # the largest hazard without events
+    hazard = table[persons.age_years[maybe]]
     # graduation multiplies the hazard, the more so the more recent it is
-    since = (state.month - persons.graduation_month[maybe].astype(np.int64)).astype(np.float32)
-    boost = (p["migration.graduation_multiplier"] - 1.0) * np.exp(-since / p["migration.graduation_decay_months"])
-    hazard = hazard * np.where(graduated, 1.0 + boost, 1.0).astype(np.float32)
-    job_lost = (persons.events[maybe] & EVENT_JOB_LOST) != 0
-    hazard *= np.where(job_lost, np.float32(p["migration.job_loss_multiplier"]), np.float32(1.0))
-    months = persons.months_since_move[maybe].astype(np.float32)
-    hazard *= 1.0 + recent_move * np.exp(-months / np.float32(p["migration.recent_move_decay_months"]))
-    hazard *= mobility_multiplier(ctx, state)[persons.region[maybe]].astype(np.float32)
+    since = state.month - persons.graduation_month[maybe].astype(np.int64)
+    graduated = since <= FRESH_GRADUATE_MONTHS
+    hazard[graduated] *= graduation[since[graduated]]
+    hazard[(persons.events[maybe] & EVENT_JOB_LOST) != 0] *= job_loss
+    hazard *= recent[persons.months_since_move[maybe]]
+    hazard *= mobility[persons.region[maybe]]
     status = persons.status[maybe]
     able = (status != Status.DEAD) & (status != Status.STUDENT)
-    return maybe[(maybe_draws < hazard) & able]
+    return maybe[(draws[maybe] < hazard) & able]
+
+
+@functools.cache
+def hazard_factors(
+    graduation_multiplier: float,
+    graduation_decay_months: float,
+    recent_move_multiplier: float,
+    recent_move_decay_months: float,
+    job_loss_multiplier: float,
+) -> tuple[np.ndarray, np.ndarray, np.float32]:
+    """The factors of the consideration hazard, in float32.
+
+    A person's hazard is their age's hazard times those of the factors that apply, multiplied in this order,
+    then times the mobility multiplier of their region:
+
+    - graduation, by months since graduating from higher education 0..FRESH_GRADUATE_MONTHS:
+      1 + (graduation_multiplier - 1) exp(-months / graduation_decay_months);
+    - a job lost this month: job_loss_multiplier;
+    - recent move, by months since the last move 0..32767 (every value the column can hold):
+      1 + recent_move_multiplier exp(-months / recent_move_decay_months).
+    """
+    since = np.arange(FRESH_GRADUATE_MONTHS + 1, dtype=np.float32)
+    graduation = 1.0 + (graduation_multiplier - 1.0) * np.exp(-since / graduation_decay_months)
+    months = np.arange(32768, dtype=np.float32)
+    recent = 1.0 + np.float32(recent_move_multiplier) * np.exp(-months / np.float32(recent_move_decay_months))
+    return graduation.astype(np.float32), recent.astype(np.float32), np.float32(job_loss_multiplier)
 
 
 #: Months since a move up to which `recent_move_ceiling` has an entry of its own (later months take the
@@ -151,11 +170,11 @@ RECENT_MOVE_MONTHS = 600
 
 @functools.cache
 def recent_move_ceiling(multiplier: float, decay_months: float) -> np.ndarray:
-    """An upper bound of the hazard's recent-move factor 1 + multiplier x exp(-months / decay_months), which
-    `consider` computes in float32, by months since the move from 0 to RECENT_MOVE_MONTHS: the factor in
-    float64, raised by 1e-5 against float32 rounding. The factor falls with the months, so the last entry
-    bounds all later months. A person whose draw is above their age's largest hazard times this bound does
-    not consider a move unless they graduated recently or had a life event (the kernel's thinning)."""
+    """An upper bound of the hazard's recent-move factor (`hazard_factors`) by months since the move from 0
+    to RECENT_MOVE_MONTHS: the factor in float64, raised by 1e-5 against float32 rounding. The factor falls
+    with the months, so the last entry bounds all later months. A person whose draw is above their age's
+    hazard times this bound does not consider a move unless they graduated recently or had a life event (the
+    kernel's thinning)."""
     months = np.arange(RECENT_MOVE_MONTHS + 1, dtype=np.float64)
     return (1.0 + multiplier * np.exp(-months / decay_months)) * (1.0 + 1e-5)
 
