@@ -279,7 +279,10 @@ def _cell_table(
     """Utilities of the (region, origin, age group, education group) cells of some persons, without
     benefits: (one row per cell present, each person's row)."""
     key = ((here * N_REGIONS + origin) * 2 + group) * 2 + tertiary
-    cells, rows = np.unique(key, return_inverse=True)
+    # the cells present, in order, and each person's (np.unique's result, by counting: the keys are few)
+    present = np.bincount(key, minlength=N_REGIONS * N_REGIONS * 4) > 0
+    cells = np.flatnonzero(present)
+    rows = (np.cumsum(present) - 1)[key]
     here, origin = cells // (4 * N_REGIONS), (cells // 4) % N_REGIONS
     employment = _employment_probability((cells // 2) % 2, cells % 2, state)
     return _utility_rows(here, origin, employment, None, penalty, ctx, state), rows
