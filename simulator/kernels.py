@@ -37,7 +37,6 @@ import numpy as np
 from numba import prange
 
 from simulator.buffers import scratch
-from simulator.rng import SPLITMIX_GAMMA, SPLITMIX_M1, SPLITMIX_M2
 
 #: Contiguous parts the person slots are cut into for the parallel loops (a multiple of the cores).
 PARTS = 16
@@ -62,9 +61,12 @@ def _start(n: int, part: int) -> int:
     return part * n // PARTS
 
 
-_GAMMA = np.uint64(SPLITMIX_GAMMA)
-_M1 = np.uint64(SPLITMIX_M1)
-_M2 = np.uint64(SPLITMIX_M2)
+#: SplitMix64's constants, as `simulator.rng.SPLITMIX_GAMMA`, `SPLITMIX_M1` and `SPLITMIX_M2` (written here,
+#: not imported: numba's disk cache notices changes to this file only; tests/test_kernels.py checks that both
+#: give the same numbers).
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
 _TOP_24_BITS = np.uint64(40)
 _TWO_TO_MINUS_24 = np.float32(2.0**-24)
 
@@ -242,8 +244,8 @@ def labour_exit_cells(
     sex x 2 + tertiary) and flagged whether they are also not in agriculture, both listed by part of the
     slots (`in_parts`: each part's at the part's start, in slot order, not joined: `labour_exits` reads them
     so); the number listed in each part; their number by cell; and the number of them flagged by cell
-    (`simulator.processes.demography._exit_chances`). The lists are scratch buffers, valid until the next
-    call."""
+    (`simulator.processes.demography._exit_chances`). The lists are the scratch buffers "kernels.list" and
+    "kernels.classes", valid until another kernel uses them (`deaths`, `considering`, ...)."""
     listed = scratch("kernels.list", status.size, np.int64)
     classes = scratch("kernels.classes", status.size, np.int16)
     listed_count, count, flagged = _labour_exit_cells(
@@ -499,7 +501,7 @@ def considering(
 ) -> np.ndarray:
     """The persons who consider a move (`simulator.processes.migration.consider`), in slot order: slot i's
     uniform in the per-slot stream `key` is below its hazard, hazard_by_age[age] (float32; ages below 0
-    index from the end, as numpy does) times graduation_factor[month - graduation month] if that is at most
+    index from the end, as numpy does) times graduation_factor[month - graduation month] if that is from 0 to
     its last index, times job_loss_factor if events has the bit `job_lost`, times
     recent_move_factor[months since the move], times mobility[region], multiplied in float32 in that order;
     and the person is neither dead nor a student. The hazard is computed only where the uniform is below
@@ -553,10 +555,11 @@ def _considering(
             since = month - np.int64(graduation_month[i])
             event = events[i]
             ceiling = ceiling_by_age[a] * ceiling_by_months[min(m, last_month)]
-            if (u >= ceiling) & (since > last_since) & (event == 0):
+            graduated = (since >= 0) & (since <= last_since)
+            if (u >= ceiling) & ((since < 0) | (since > last_since)) & (event == 0):
                 continue
             hazard = hazard_by_age[a]
-            if since <= last_since:
+            if graduated:
                 hazard = hazard * graduation_factor[since]
             if (event & job_lost) != 0:
                 hazard = hazard * job_loss_factor

@@ -51,7 +51,7 @@ def slot_uniforms(key: int, slots: np.ndarray | int) -> np.ndarray:
     the same numbers): a slot's number is the same in two scenarios, whatever else they draw, and nothing
     is stored. SplitMix64 passes the BigCrush battery of statistical tests.
     """
-    idx = np.arange(slots, dtype=np.int64) if isinstance(slots, int) else np.asarray(slots)
+    idx = np.arange(int(slots), dtype=np.int64) if np.ndim(slots) == 0 else np.asarray(slots)
     out = np.empty(idx.size, dtype=np.float32)
     base, gamma = np.uint64(key), np.uint64(SPLITMIX_GAMMA)
     m1, m2 = np.uint64(SPLITMIX_M1), np.uint64(SPLITMIX_M2)

@@ -30,7 +30,8 @@ from simulator.levers import PolicySet, build_levers
 from simulator.provenance import code_version
 
 MAGIC = b"talentsim model state\n"
-FORMAT = 1
+#: 2 since the per-slot random streams of 2026-11 (a state of format 1 would continue under other numbers).
+FORMAT = 2
 CALIBRATION_ID = "calibration-data"
 #: Modules whose classes a state may contain (classes only, no functions).
 CLASS_MODULES = ("simulator.", "mesa.", "builtins", "collections", "random", "pydantic.", "pydantic_core.")
@@ -149,7 +150,10 @@ def read_header(blob: bytes, source: str) -> tuple[dict[str, Any], int]:
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise StateError(f"{source}: damaged model state (unreadable header)") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise StateError(f"{source}: model state of an unknown format")
+        raise StateError(
+            f"{source}: model state of format {header.get('format') if isinstance(header, dict) else '?'}, "
+            f"written by another version of talentsim (this one reads format {FORMAT}); run again from census day"
+        )
     return header, start + size
 
 

@@ -193,8 +193,8 @@ def test_considering_kernel_gives_the_same_persons_who_consider(model, persons, 
     rng = np.random.default_rng(6)
     store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
     store.events[rng.random(store.n) < 0.02] |= EVENT_GRADUATED
-    graduates = rng.random(store.n) < 0.1  # 0 to 14 months ago: fresh graduates up to 12
-    store.graduation_month[graduates] = model.state.month - rng.integers(0, 15, size=int(graduates.sum()))
+    graduates = rng.random(store.n) < 0.1  # 0 to 14 months ago (fresh graduates up to 12), or in the future
+    store.graduation_month[graduates] = model.state.month - rng.integers(-3, 15, size=int(graduates.sum()))
     recent = rng.random(store.n) < 0.3  # recent moves raise the hazard (the kernel's bound by months)
     store.months_since_move[recent] = rng.integers(0, 40, size=int(recent.sum()))
     store.months_since_move[:3] = 32000  # past the bound's table: its last entry

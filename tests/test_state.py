@@ -119,3 +119,13 @@ def test_bad_state_options_are_one_line_and_exit_2_with_nothing_written(tmp_path
         assert err.count("\n") == 1 and expected in err, (options, err)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"], options
     assert (tmp_path / "notes.txt").read_text() == "my notes"
+
+
+def test_a_state_of_another_format_is_refused_with_its_format_named():
+    """A state written before the per-slot streams of 2026-11 (format 1) would continue under other numbers."""
+    header = json.dumps({"format": 1, "month": "2021-06"}).encode()
+    blob = state.MAGIC + len(header).to_bytes(8, "little") + header + pickle.dumps(None)
+    expected = f"old.state: model state of format 1, .* reads format {state.FORMAT}"
+    with pytest.raises(state.StateError, match=expected):
+        state.read_header(blob, "old.state")
+    assert state.FORMAT == 2

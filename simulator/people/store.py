@@ -67,14 +67,16 @@ class PersonStore:
     """Struct of arrays holding every person of the simulated world.
 
     Attributes are reached as `store.age_months` etc.; each is a view of the first `n` slots. `capacity`
-    grows geometrically when `append` needs room. The slots past `n` are not initialised (`append` writes
-    every attribute of the slots it adds), so that room not yet used costs no memory.
+    grows geometrically when `append` needs room. The slots past `n` hold zeros, not the fill values
+    (`append` writes every attribute of the slots it adds): large zeroed arrays are pages the system maps
+    only when first written, so room not yet used costs neither memory nor time, and a pickled store holds no
+    leftover bytes.
     """
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
         self._columns: dict[str, np.ndarray] = {
-            name: np.empty(max(capacity, 1), dtype=dtype) for name, (dtype, _, _) in FIELDS.items()
+            name: np.zeros(max(capacity, 1), dtype=dtype) for name, (dtype, _, _) in FIELDS.items()
         }
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -127,7 +129,7 @@ class PersonStore:
         other = PersonStore.__new__(PersonStore)
         columns = {}
         for name, column in self._columns.items():
-            columns[name] = np.empty_like(column)
+            columns[name] = np.zeros(column.shape, dtype=column.dtype)
             columns[name][: self.n] = column[: self.n]
         other.__dict__["_columns"] = columns
         other.__dict__["n"] = self.n
@@ -143,7 +145,7 @@ class PersonStore:
 
     def _grow(self, capacity: int) -> None:
         for name, (dtype, _, _) in FIELDS.items():
-            grown = np.empty(capacity, dtype=dtype)
+            grown = np.zeros(capacity, dtype=dtype)
             grown[: self.n] = self._columns[name][: self.n]
             self._columns[name] = grown
 

@@ -127,7 +127,7 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
     hazard = table[persons.age_years[maybe]]
     # graduation multiplies the hazard, the more so the more recent it is
     since = state.month - persons.graduation_month[maybe].astype(np.int64)
-    graduated = since <= FRESH_GRADUATE_MONTHS
+    graduated = (since >= 0) & (since <= FRESH_GRADUATE_MONTHS)
     hazard[graduated] *= graduation[since[graduated]]
     hazard[(persons.events[maybe] & EVENT_JOB_LOST) != 0] *= job_loss
     hazard *= recent[persons.months_since_move[maybe]]

@@ -97,7 +97,7 @@ class Regions:
 
 @dataclass
 class SlotDraws:
-    """The month's per-slot uniforms (one per person slot for deaths and for migration).
+    """The month's per-slot uniforms (one per person slot for deaths, labour-force exits and migration).
 
     Slot i's number depends only on (seed, stream, month, i) (`simulator.rng.slot_uniforms`): it is
     computed where it is needed, by numpy here or inside a compiled pass from `key`, so a process tested
