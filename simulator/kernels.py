@@ -575,30 +575,16 @@ def _considering(
 
 @_serialised
 def unemployed_and_starting(
-    status: np.ndarray,
-    age_months: np.ndarray,
-    region: np.ndarray,
-    age_years: np.ndarray,
-    edu: np.ndarray,
-    employed: int,
-    unemployed: int,
-    inactive: int,
-    start_months: int,
-    n_units: int,
-    youth_max_age: int,
-    college: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    status: np.ndarray, age_months: np.ndarray, unemployed: int, inactive: int, start_months: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Slots of the unemployed, and of the inactive aged exactly `start_months` months, in slot order
-    (`simulator.processes.labour_market.step` and `_participation`); and, in the same pass, the persons by
-    the keys of `labour_force_by_group` (0-3 employed inside by age group x 2 + education group, 4-7
-    unemployed inside, 8 the rest)."""
+    (`simulator.processes.labour_market.step` and `_participation`)."""
     jobless = scratch("kernels.list", status.size, np.int64)
     starting = scratch("kernels.second list", status.size, np.int64)
-    jobless_count, starting_count, force = _unemployed_and_starting(
-        jobless, starting, status, age_months, region, age_years, edu, employed, unemployed, inactive,
-        start_months, n_units, youth_max_age, college,
-    )  # fmt: skip
-    return _joined(jobless, jobless_count), _joined(starting, starting_count), force
+    jobless_count, starting_count = _unemployed_and_starting(
+        jobless, starting, status, age_months, unemployed, inactive, start_months
+    )
+    return _joined(jobless, jobless_count), _joined(starting, starting_count)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
@@ -607,28 +593,19 @@ def _unemployed_and_starting(
     starting: np.ndarray,
     status: np.ndarray,
     age_months: np.ndarray,
-    region: np.ndarray,
-    age_years: np.ndarray,
-    edu: np.ndarray,
-    employed: int,
     unemployed: int,
     inactive: int,
     start_months: int,
-    n_units: int,
-    youth_max_age: int,
-    college: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """`unemployed_and_starting`: lists each part's persons at the part's start; returns their numbers by
-    part and the counts by key."""
+    part."""
     n = status.size
     jobless_count = np.zeros(PARTS, dtype=np.int64)
     starting_count = np.zeros(PARTS, dtype=np.int64)
-    force_by_part = np.zeros((PARTS, 9), dtype=np.int64)
     for c in prange(PARTS):
         start = _start(n, c)
         j = start
         k = start
-        force = force_by_part[c]
         for i in range(start, _start(n, c + 1)):
             s = status[i]
             if s == unemployed:
@@ -637,16 +614,9 @@ def _unemployed_and_starting(
             if (s == inactive) & (age_months[i] == start_months):
                 starting[k] = i
                 k += 1
-            if ((s != employed) & (s != unemployed)) | (region[i] >= n_units):
-                force[8] += 1
-                continue
-            key = np.int64(age_years[i] > youth_max_age) * 2 + np.int64(edu[i] >= college)
-            if s == unemployed:
-                key += 4
-            force[key] += 1
         jobless_count[c] = j - start
         starting_count[c] = k - start
-    return jobless_count, starting_count, force_by_part.sum(axis=0)
+    return jobless_count, starting_count
 
 
 @_serialised

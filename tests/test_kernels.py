@@ -260,69 +260,13 @@ def test_unemployed_and_starting_kernel_lists_what_numpy_lists(persons):
     inactive = np.flatnonzero(store.status == Status.INACTIVE)
     store.age_months[inactive[::7]] = labour_market.START_AGE_MONTHS
     start = labour_market.START_AGE_MONTHS
-    from simulator.geography import N_UNITS
-    from simulator.people.labour_profile import YOUTH_MAX_AGE
-
-    codes = int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE)
-    columns = store.status, store.region, store.age_years, store.edu
-    jobless, starting, force = kernels.unemployed_and_starting(
-        store.status, store.age_months, *columns[1:], *codes, start, N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE)
+    jobless, starting = kernels.unemployed_and_starting(
+        store.status, store.age_months, int(Status.UNEMPLOYED), int(Status.INACTIVE), start
     )
     np.testing.assert_array_equal(jobless, np.flatnonzero(store.status == Status.UNEMPLOYED))
     at_start = (store.age_months == labour_market.START_AGE_MONTHS) & (store.status == Status.INACTIVE)
     np.testing.assert_array_equal(starting, np.flatnonzero(at_start))
     assert jobless.size > 50 and starting.size > 50
-    by_group = kernels.labour_force_by_group(*columns, *codes[:2], N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE))
-    assert force[:8].min() > 0
-    np.testing.assert_array_equal(force, by_group)
-
-
-def test_labour_force_counts_kept_through_the_month_equal_a_recount(model, kernels_on, monkeypatch):
-    """The labour market step with the kernels keeps the labour force by group from its first pass through
-    the month's quits, starts and hires (`labour_market._force_after`); without them it counts everyone at
-    the end. With many quits and starts (some of whom are hired the same month) the kept counts equal a
-    recount at the end, and the unemployment rates movers compare and every status are the same."""
-    import copy
-    import dataclasses
-
-    from simulator.geography import N_UNITS
-    from simulator.inputs.parameters import Parameters
-    from simulator.people.labour_profile import YOUTH_MAX_AGE
-    from simulator.rng import stream
-    from simulator.world.flows import MonthFlows
-
-    params = Parameters.__new__(Parameters)
-    params.__dict__.update(copy.deepcopy(model.context.params.__dict__))
-    params.values["labour.quit_to_inactive_per_month"] = 0.2
-    params.values["labour.inactive_to_search_per_month"] = 0.3
-    context = dataclasses.replace(model.context, params=params)
-    kept = []
-    update = labour_market.update_unemployment_by_group
-
-    def spy(persons, ctx, state, force=None):
-        kept.append(force)
-        update(persons, ctx, state, force)
-
-    monkeypatch.setattr(labour_market, "update_unemployment_by_group", spy)
-    results = []
-    for on in (False, True):
-        kernels_on(on)
-        store, state = model.persons.copy(), copy.deepcopy(model.state)
-        labour_market.step(store, context, state, stream(3, 4, state.month), MonthFlows(("births", "deaths")))
-        regions = state.regions
-        results.append((store.status.copy(), regions.unemployment_by_age.copy(), regions.edu_relative_risk.copy()))
-    assert kept[0] is None and kept[1] is not None
-    columns = store.status, store.region, store.age_years, store.edu
-    codes = int(Status.EMPLOYED), int(Status.UNEMPLOYED), N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE)
-    np.testing.assert_array_equal(kept[1], kernels.labour_force_by_group(*columns, *codes))
-    (status, by_age, risk), (status_k, by_age_k, risk_k) = results
-    before, after = model.persons.status, status
-    started = (before == Status.INACTIVE) & (after != Status.INACTIVE)
-    assert ((before == Status.UNEMPLOYED) & (after == Status.INACTIVE)).sum() > 50
-    assert started.sum() > 50 and (started & (after == Status.EMPLOYED)).sum() > 0
-    np.testing.assert_array_equal(status_k, status)
-    np.testing.assert_array_equal(by_age_k, by_age)
-    np.testing.assert_array_equal(risk_k, risk)
 
 
 def test_employee_lists_equal_numpys(persons):

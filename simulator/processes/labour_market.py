@@ -35,60 +35,21 @@ def step(
     """One month of the labour market (wages are set at the start of the next month, see `set_wages`)."""
     _grow_wages(ctx, state)
     _separations(persons, ctx, state, rng)
-    force = None  # the labour force by group (`_force_keys`) at this moment, if counted
     if use_kernels(persons.n):
         from simulator import kernels
 
-        unemployed_idx, sixteen, force = kernels.unemployed_and_starting(
-            persons.status, persons.age_months, persons.region, persons.age_years, persons.edu,
-            int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE), START_AGE_MONTHS, N_UNITS,
-            YOUTH_MAX_AGE, int(Edu.COLLEGE),
-        )  # fmt: skip
+        unemployed_idx, sixteen = kernels.unemployed_and_starting(
+            persons.status, persons.age_months, int(Status.UNEMPLOYED), int(Status.INACTIVE), START_AGE_MONTHS
+        )
     else:
         unemployed_idx, sixteen = np.flatnonzero(persons.status == Status.UNEMPLOYED), None
-    unemployed_idx, quits, starts = _participation(persons, ctx, rng, unemployed_idx, sixteen)
+    unemployed_idx = _participation(persons, ctx, rng, unemployed_idx, sixteen)
     inside = persons.region[unemployed_idx] < N_UNITS
-    employed, unemployed, hired = _match_inside(persons, ctx, state, rng, unemployed_idx[inside])
+    employed, unemployed = _match_inside(persons, ctx, state, rng, unemployed_idx[inside])
     _match_outside(persons, ctx, rng, unemployed_idx[~inside])
     rate = unemployed / np.maximum(employed + unemployed, 1)
     state.regions.unemployment_rate[:N_UNITS] = rate[:N_UNITS]
-    if force is not None:
-        force = _force_after(persons, force, quits, starts, hired)
-    update_unemployment_by_group(persons, ctx, state, force)
-
-
-def _force_keys(persons: PersonStore, idx: np.ndarray, status: np.ndarray) -> np.ndarray:
-    """The key of persons `idx` with labour status `status`: 0-3 employed in Jilin by (age group x 2 +
-    education group), 4-7 unemployed in Jilin, 8 the rest."""
-    key = (persons.age_years[idx] > YOUTH_MAX_AGE).astype(np.int64) * 2 + (persons.edu[idx] >= Edu.COLLEGE)
-    key += (status == Status.UNEMPLOYED) * 4
-    outside = ((status != Status.EMPLOYED) & (status != Status.UNEMPLOYED)) | (persons.region[idx] >= N_UNITS)
-    key[outside] = 8
-    return key
-
-
-def _force_after(
-    persons: PersonStore, force: np.ndarray, quits: np.ndarray, starts: np.ndarray, hired: np.ndarray
-) -> np.ndarray:
-    """The counts by key (`_force_keys`) after the month's quits, starts of job search and hires, from the
-    counts before them: the labour market changes no one else's status, region, age or education between
-    the two moments (tests/test_kernels.py checks the result against a count over everyone)."""
-    before = np.concatenate([quits, hired[~np.isin(hired, starts)]])  # unemployed before (starts: inactive)
-    changed = np.unique(np.concatenate([quits, starts, hired]))
-    unemployed = np.full(before.size, Status.UNEMPLOYED, dtype=np.int8)
-    inactive = np.full(starts.size, Status.INACTIVE, dtype=np.int8)
-    force = force.copy()
-    force -= np.bincount(_force_keys(persons, before, unemployed), minlength=9)
-    force -= np.bincount(_force_keys(persons, starts, inactive), minlength=9)
-    force += np.bincount(_force_keys(persons, changed, persons.status[changed]), minlength=9)
-    return force
-
-
-def _rates_from_counts(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(unemployed, labour force) inside Jilin as (2, 2) arrays from the counts by key (`_force_keys`)."""
-    counts = counts.astype(float)
-    jobless = counts[4:8].reshape(2, 2)
-    return jobless, counts[0:4].reshape(2, 2) + jobless
+    update_unemployment_by_group(persons, ctx, state)
 
 
 def _province_rates(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
@@ -99,12 +60,12 @@ def _province_rates(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
     if use_kernels(persons.n):
         from simulator import kernels
 
-        return _rates_from_counts(
-            kernels.labour_force_by_group(
-                persons.status, persons.region, persons.age_years, persons.edu, int(Status.EMPLOYED),
-                int(Status.UNEMPLOYED), N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE),
-            )
-        )  # fmt: skip
+        counts = kernels.labour_force_by_group(
+            persons.status, persons.region, persons.age_years, persons.edu, int(Status.EMPLOYED),
+            int(Status.UNEMPLOYED), N_UNITS, YOUTH_MAX_AGE, int(Edu.COLLEGE),
+        ).astype(float)  # fmt: skip
+        jobless = counts[4:8].reshape(2, 2)
+        return jobless, counts[0:4].reshape(2, 2) + jobless
     status = persons.status
     employed, unemployed = status == Status.EMPLOYED, status == Status.UNEMPLOYED
     key = (persons.age_years > YOUTH_MAX_AGE).view(np.int8) * np.int8(2)
@@ -114,7 +75,9 @@ def _province_rates(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
     np.logical_not(employed, out=employed)
     employed |= persons.region >= N_UNITS
     key[employed] = 8
-    return _rates_from_counts(bincount(key, 9))
+    counts = bincount(key, 9)
+    jobless = counts[4:8].reshape(2, 2)
+    return jobless, counts[0:4].reshape(2, 2) + jobless
 
 
 def census_youth_weights(persons: PersonStore) -> tuple[float, float]:
@@ -125,19 +88,16 @@ def census_youth_weights(persons: PersonStore) -> tuple[float, float]:
     return (youth / total if total > 0 else 1.0), float(force[0].sum() / max(force.sum(), 1.0))
 
 
-def update_unemployment_by_group(
-    persons: PersonStore, ctx: Context, state: WorldState, force: np.ndarray | None = None
-) -> None:
+def update_unemployment_by_group(persons: PersonStore, ctx: Context, state: WorldState) -> None:
     """The unemployment rates movers compare (`Regions.unemployment_by_age`, `Regions.edu_relative_risk`).
 
     Units: the unit's rate times the province's rate of the age group over its average (unit cells are too
     small to be measured on their own at coarse scales). Outside: the conditions of the month; without a
     youth rate, the average times Jilin's census-day youth ratio; the adult rate then solves
-    average = youth share x youth rate + (1 - youth share) x adult rate. `force`: the persons by key
-    (`_force_keys`) if known, else counted.
+    average = youth share x youth rate + (1 - youth share) x adult rate.
     """
     regions = state.regions
-    jobless, force = _province_rates(persons) if force is None else _rates_from_counts(force)
+    jobless, force = _province_rates(persons)
     total = jobless.sum() / max(force.sum(), 1.0)
     by_age = jobless.sum(axis=1) / np.maximum(force.sum(axis=1), 1.0)
     relative_age = by_age / total if total > 0 else np.ones(2)
@@ -196,10 +156,10 @@ def _participation(
     rng: np.random.Generator,
     unemployed: np.ndarray,
     sixteen: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """Unemployed stop searching; inactive persons aged 16 to the peak age of the census employment profile
-    start. Returns the unemployed after it, those who stopped and those who started. `sixteen`: the
-    inactive aged exactly 16 (START_AGE_MONTHS), if already listed."""
+    start. Returns the unemployed after it. `sixteen`: the inactive aged exactly 16 (START_AGE_MONTHS), if
+    already listed."""
     p = ctx.params
     quits = sample(unemployed, p["labour.quit_to_inactive_per_month"], rng)
     drawn = sample_slots(persons.n, p["labour.inactive_to_search_per_month"], rng)
@@ -213,14 +173,13 @@ def _participation(
     starts = np.union1d(starts, sixteen)
     persons.status[quits] = Status.INACTIVE
     persons.status[starts] = Status.UNEMPLOYED
-    return np.concatenate([unemployed[persons.status[unemployed] == Status.UNEMPLOYED], starts]), quits, starts
+    return np.concatenate([unemployed[persons.status[unemployed] == Status.UNEMPLOYED], starts])
 
 
 def _match_inside(
     persons: PersonStore, ctx: Context, state: WorldState, rng: np.random.Generator, seekers: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Match seekers and vacancies in each unit; return employed and unemployed persons by unit after it, and
-    those hired."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Match seekers and vacancies in each unit; return employed and unemployed persons by unit after it."""
     _adjust_targets(ctx, state)
     firms = state.firms
     employment = firms.employment
@@ -233,7 +192,6 @@ def _match_inside(
     unemployed = np.zeros(N_REGIONS)
     # a stream per unit, so that what happens in one unit does not shift the draws of another
     unit_rngs = rng.spawn(N_UNITS)
-    hires = []
     for unit in range(N_UNITS):
         rng = unit_rngs[unit]
         local = seekers[bounds[unit] : bounds[unit + 1]]
@@ -251,10 +209,9 @@ def _match_inside(
         slots = np.repeat(firm_ids, vac)
         jobs = slots[rng.choice(slots.size, size=matches, replace=False)]
         _hire(persons, ctx, state, rng, hired, jobs)
-        hires.append(hired)
         employed[unit] += matches
         unemployed[unit] -= matches
-    return employed, unemployed, np.concatenate(hires) if hires else np.empty(0, dtype=np.int64)
+    return employed, unemployed
 
 
 def _hire(
