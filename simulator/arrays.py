@@ -6,6 +6,7 @@ import functools
 import importlib.util
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -25,21 +26,31 @@ def bincount(values: np.ndarray, minlength: int, weights: np.ndarray | None = No
     return out
 
 
-#: Elements from which `apply_in_place` splits the work between two threads.
+#: Elements from which `apply_in_chunks` splits the work between two threads.
 THREADED_MIN_ELEMENTS = 1_000_000
+#: Elements `apply_in_chunks` hands to its function at a time (128 KiB of float32: they stay in cache
+#: between the function's steps).
+APPLY_CHUNK = 1 << 15
 
 
-def apply_in_place(ufunc: np.ufunc, values: np.ndarray) -> None:
-    """Apply `ufunc` to `values` in place; from THREADED_MIN_ELEMENTS elements the two halves in two threads
-    (numpy releases the interpreter lock in the loop, and each element's result does not depend on where the
-    array is cut: tests/test_arrays.py)."""
+def apply_in_chunks(function: Callable[[np.ndarray], None], values: np.ndarray) -> None:
+    """Call `function` (which changes its argument in place, element by element) on consecutive chunks of
+    `values`; from THREADED_MIN_ELEMENTS elements the two halves in two threads. numpy releases the
+    interpreter lock in its loops, and each element's result does not depend on where the array is cut
+    (tests/test_arrays.py), so the values are those of `function(values)`. The wages' human-capital factor
+    (log, multiply, exp over 14.5 million float32 at scale 1) took about 90 ms so, against 125 ms as three
+    whole-array passes."""
+
+    def in_chunks(part: np.ndarray) -> None:
+        for start in range(0, part.size, APPLY_CHUNK):
+            function(part[start : start + APPLY_CHUNK])
+
     if values.size < THREADED_MIN_ELEMENTS:
-        ufunc(values, out=values)
+        in_chunks(values)
         return
     middle = values.size // 2
-    halves = (values[:middle], values[middle:])
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="talentsim-ufunc") as pool:
-        for done in [pool.submit(ufunc, half, out=half) for half in halves]:
+        for done in [pool.submit(in_chunks, half) for half in (values[:middle], values[middle:])]:
             done.result()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.arrays import CHUNK, apply_in_place, bincount, use_kernels
+from simulator.arrays import CHUNK, apply_in_chunks, bincount, use_kernels
 from simulator.codes import Edu, Status, Tier
 from simulator.geography import N_REGIONS, N_UNITS
 from simulator.people.labour_profile import YOUTH_MAX_AGE
@@ -271,9 +271,14 @@ def set_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
 
 def _human_capital_factor(human_capital: np.ndarray, ctx: Context) -> None:
     """In place: the wage factor of human capital, hc ** elasticity, as exp(elasticity log hc) in float32."""
-    apply_in_place(np.log, human_capital)
-    human_capital *= np.float32(ctx.params["labour.hc_wage_elasticity"])
-    apply_in_place(np.exp, human_capital)
+    elasticity = np.float32(ctx.params["labour.hc_wage_elasticity"])
+
+    def factor(values: np.ndarray) -> None:
+        np.log(values, out=values)
+        values *= elasticity
+        np.exp(values, out=values)
+
+    apply_in_chunks(factor, human_capital)
 
 
 def normalise_firm_wages(persons: PersonStore, ctx: Context, state: WorldState) -> None:
