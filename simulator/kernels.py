@@ -91,16 +91,12 @@ def slot_uniforms(key: np.uint64, slots: np.ndarray) -> np.ndarray:
     return out
 
 
-def _joined(listed: np.ndarray, counts: np.ndarray, into: str | None = None) -> np.ndarray:
+def _joined(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The first counts[c] entries of each part c of `listed` (cut as `_start` cuts), joined in order (by
     numpy: a large array numpy allocates is backed by huge pages, which are much cheaper to fill for the
-    first time than the small pages of one allocated in a kernel); into the scratch buffer `into` if given
-    (`simulator.buffers.scratch`: valid until the next use of that buffer)."""
+    first time than the small pages of one allocated in a kernel)."""
     n = listed.size
-    parts = [listed[_start(n, c) : _start(n, c) + counts[c]] for c in range(PARTS)]
-    if into is None:
-        return np.concatenate(parts)
-    return np.concatenate(parts, out=scratch(into, int(counts.sum()), listed.dtype))
+    return np.concatenate([listed[_start(n, c) : _start(n, c) + counts[c]] for c in range(PARTS)])
 
 
 #: The dimensions of the recorder's count tables (regions, statuses, tiers, age bands, education levels) and
@@ -242,8 +238,8 @@ def labour_exit_cells(
     """The persons in the labour force aged `min_age` or more and each one's class (2 cell + flagged) x 2 +
     past, the cell being 2 age + sex, past whether they are at or past the statutory age (`limit_months` by
     sex x 2 + tertiary) and flagged whether they are also not in agriculture, both listed by part of the
-    slots (`in_parts`: each part's at the part's start, in slot order, not joined: `labour_exits` reads them
-    so); the number listed in each part; their number by cell; and the number of them flagged by cell
+    slots (each part's at the part's start, in slot order, not joined as `_joined` would: `labour_exits` reads
+    them so); the number listed in each part; their number by cell; and the number of them flagged by cell
     (`simulator.processes.demography._exit_chances`). The lists are the scratch buffers "kernels.list" and
     "kernels.classes", valid until another kernel uses them (`deaths`, `considering`, ...)."""
     listed = scratch("kernels.list", status.size, np.int64)
@@ -253,11 +249,6 @@ def labour_exit_cells(
         college, agriculture, limit_months, n_cells,
     )  # fmt: skip
     return listed, classes, listed_count, count, flagged
-
-
-def in_parts(listed: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The entries a kernel listed by part (the first counts[c] of each part c), joined in slot order."""
-    return _joined(listed, counts)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)

@@ -119,7 +119,7 @@ def test_exit_cells_kernel_equals_numpy(persons, parameters):
             int(Status.EMPLOYED), int(Status.UNEMPLOYED), 30, int(Edu.COLLEGE), SECTOR_INDEX["agriculture"],
             limit.astype(np.float64), table.size,
         )  # fmt: skip
-        chosen, classes = kernels.in_parts(listed, by_part), kernels.in_parts(listed_classes, by_part)
+        chosen, classes = kernels._joined(listed, by_part), kernels._joined(listed_classes, by_part)
         assert in_force.size > 100 and past.any() and not past.all()
         np.testing.assert_array_equal(chosen, in_force)
         np.testing.assert_array_equal(classes & 1, past)  # the class's last bit: at or past the statutory age
