@@ -14,9 +14,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import mesa
 import numpy as np
 
+from simulator import mesa_core
 from simulator.arrays import warm_kernels
 from simulator.codes import N_SECTORS, Status
 from simulator.dates import date_to_month, month_to_date
@@ -49,7 +49,7 @@ def required_parameters() -> set[str]:
     return names
 
 
-class TalentFlowModel(mesa.Model):
+class TalentFlowModel(mesa_core.Model):
     """Jilin Province from census day (2020-11-01), month by month.
 
     Args:

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import mesa
 import pandas as pd
 
-from simulator import state
+from simulator import mesa_core, state
 from simulator.dates import START, date_to_month, month_to_date
 from simulator.inputs.calibration import CalibrationData, load_calibration
 from simulator.inputs.parameters import Parameters, load_parameters
@@ -130,7 +129,7 @@ def state_at(
 def release(model: TalentFlowModel) -> None:
     """Let a finished model be freed: Mesa's agent-id counters (a class attribute keyed by model) would keep
     it, and its whole population, alive for the life of the process (a worker making hundreds of runs)."""
-    mesa.Agent._ids.pop(model, None)
+    mesa_core.Agent._ids.pop(model, None)
 
 
 def run_spec(

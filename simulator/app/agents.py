@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import mesa
 import numpy as np
 
+from simulator import mesa_core
 from simulator.codes import EDU_NAMES, SECTORS, Status, Tier
 from simulator.geography import REGIONS
 from simulator.processes import migration
 
 
-class Worker(mesa.Agent):
+class Worker(mesa_core.Agent):
     """A followed person, viewing slot `index` of the model's person store.
 
     Attributes:
@@ -27,7 +27,7 @@ class Worker(mesa.Agent):
 
     role = "worker"
 
-    def __init__(self, model: mesa.Model, index: int) -> None:
+    def __init__(self, model: mesa_core.Model, index: int) -> None:
         super().__init__(model)
         self.index = int(index)
 

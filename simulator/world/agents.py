@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import mesa
-
+from simulator import mesa_core
 from simulator.codes import SECTORS
 from simulator.geography import N_UNITS, REGIONS
 
 
-class City(mesa.Agent):
+class City(mesa_core.Agent):
     """A census unit of Jilin or an outside region, viewing `model.state.regions` at index `region`.
 
     Attributes:
@@ -24,7 +23,7 @@ class City(mesa.Agent):
         lat_lon: (latitude, longitude) in degrees, None outside the province.
     """
 
-    def __init__(self, model: mesa.Model, region: int, lat_lon: tuple[float, float] | None) -> None:
+    def __init__(self, model: mesa_core.Model, region: int, lat_lon: tuple[float, float] | None) -> None:
         super().__init__(model)
         self.region = region
         self.lat_lon = lat_lon
@@ -55,7 +54,7 @@ class City(mesa.Agent):
         return float(self.model.state.regions.unemployment_rate[self.region])
 
 
-class Firm(mesa.Agent):
+class Firm(mesa_core.Agent):
     """An employer of one unit and one sector, viewing `model.state.firms` at index `index`."""
 
     FIELDS = (
@@ -71,7 +70,7 @@ class Firm(mesa.Agent):
         "public_funds_yuan",
     )
 
-    def __init__(self, model: mesa.Model, index: int) -> None:
+    def __init__(self, model: mesa_core.Model, index: int) -> None:
         super().__init__(model)
         self.index = index
 

@@ -1,0 +1,89 @@
+"""Mesa's Model and Agent without the rest of Mesa at start-up (`simulator.mesa_core`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from simulator.mesa_core import defer_package_init
+
+
+def run_python(code: str, cwd: Path | None = None) -> str:
+    """Run `code` in a fresh interpreter (imports are process-wide) and return its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=cwd, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_run_imports_mesa_core_only_and_mesa_stays_whole() -> None:
+    out = run_python(
+        """
+        import sys
+        import simulator.run
+        unused = ("networkx", "mesa.space", "mesa.batchrunner", "mesa.datacollection")
+        print(sorted(m for m in unused if m in sys.modules))
+        import mesa, simulator.mesa_core as core
+        from mesa import DataCollector
+        same = mesa.Model is core.Model, mesa.Agent is core.Agent
+        print(mesa.__version__ != "", *same, "mesa.space" in sys.modules)
+        """
+    )
+    assert out.split("\n")[:2] == ["[]", "True True True True"]
+
+
+def test_deferred_init_runs_at_first_attribute_use(tmp_path: Path) -> None:
+    package = tmp_path / "lazy_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import sys\nsys.INIT_RUNS = getattr(sys, 'INIT_RUNS', 0) + 1\nVALUE = 7\n"
+    )
+    (package / "part.py").write_text("X = 1\n")
+    out = run_python(
+        """
+        import sys
+        from simulator.mesa_core import defer_package_init
+        defer_package_init("lazy_pkg")
+        import lazy_pkg.part
+        print(getattr(sys, "INIT_RUNS", 0), lazy_pkg.part.X)
+        import lazy_pkg
+        print(lazy_pkg.VALUE, sys.INIT_RUNS, lazy_pkg.VALUE, sys.INIT_RUNS)
+        """,
+        cwd=tmp_path,
+    )
+    assert out.split("\n")[:2] == ["0 1", "7 1 7 1"]
+
+
+def test_a_failing_init_raises_at_use_and_again_at_the_next_use(tmp_path: Path) -> None:
+    package = tmp_path / "broken_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("raise RuntimeError('broken init')\n")
+    out = run_python(
+        """
+        from simulator.mesa_core import defer_package_init
+        defer_package_init("broken_pkg")
+        import broken_pkg
+        for _ in range(2):
+            try:
+                broken_pkg.anything
+            except RuntimeError as error:
+                print(error)
+        """,
+        cwd=tmp_path,
+    )
+    assert out.split("\n")[:2] == ["broken init", "broken init"]
+
+
+def test_nothing_is_deferred_for_a_module_already_imported_or_missing() -> None:
+    before = sys.modules["pytest"]
+    defer_package_init("pytest")
+    assert sys.modules["pytest"] is before
+    defer_package_init("no_such_package_talentsim")
+    assert "no_such_package_talentsim" not in sys.modules
+    with pytest.raises(ModuleNotFoundError):
+        __import__("no_such_package_talentsim")
