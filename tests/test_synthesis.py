@@ -6,6 +6,7 @@ and within 0.5 % at scale 1 (unit populations within 0.1 %).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,14 @@ from simulator.inputs.calibration import CalibrationData
 from simulator.people.store import PersonStore
 from simulator.rng import SYNTHESIS_STREAM, stream
 from simulator.synthesis import synthesize
-from simulator.synthesis.numerics import MAX_AGE, ipf, round_to_total, single_years, weighted_choice_exact
+from simulator.synthesis.numerics import (
+    MAX_AGE,
+    brentq,
+    ipf,
+    round_to_total,
+    single_years,
+    weighted_choice_exact,
+)
 
 #: Groups expected to hold fewer simulated persons than this are compared by absolute error instead.
 SMALL_GROUP_PERSONS = 200
@@ -308,3 +316,44 @@ def test_census_day_students_live_at_their_universities(population_100, paramete
     # about half of the students are from outside the province, as every year's intake
     share_outside = np.mean(p.origin[students] >= N_UNITS)
     assert share_outside == pytest.approx(parameters["education.outside_origin_share_of_he_students"], abs=0.02)
+
+
+def test_brentq_gives_scipys_root_to_the_last_bit() -> None:
+    """The port of scipy.optimize.brentq takes the same steps: polynomials, a saturating curve and the
+    capped-rate equation of the employment factor, at synthesis' three tolerances."""
+    scipy_brentq = pytest.importorskip("scipy.optimize").brentq
+    rng = np.random.default_rng(0)
+    compared = 0
+    for t in range(300):
+        if t % 3 == 0:
+            coefficients = rng.normal(size=rng.integers(2, 6))
+            a, b = sorted(rng.uniform(-3, 3, 2))
+
+            def f(x: float, c: np.ndarray = coefficients) -> float:
+                return float(np.polyval(c, x))
+        elif t % 3 == 1:
+            steep, centre = rng.uniform(0.1, 5), rng.normal()
+            a, b = sorted(rng.uniform(-3, 3, 2))
+
+            def f(x: float, s: float = steep, o: float = centre) -> float:
+                return math.tanh(s * (x - o)) + 0.01 * x
+        else:
+            rates, cap, counts = rng.uniform(0, 1, 50), rng.uniform(0.5, 1), rng.integers(1, 100, 50)
+            wanted = (np.minimum(rng.uniform(0.2, 2) * rates, cap) * counts).sum()
+            a, b = 0.0, 1e6
+
+            def f(k: float, r: np.ndarray = rates, c: float = cap, n: np.ndarray = counts, w: float = wanted):
+                return (np.minimum(k * r, c) * n).sum() - w
+
+        if f(a) * f(b) >= 0:
+            continue
+        for xtol in (2e-12, 1e-12, 1e-6):
+            assert brentq(f, a, b, xtol=xtol) == scipy_brentq(f, a, b, xtol=xtol)
+            compared += 1
+    assert compared > 300
+
+
+def test_brentq_refuses_a_bracket_without_a_sign_change() -> None:
+    with pytest.raises(ValueError, match="different signs"):
+        brentq(lambda x: x * x + 1.0, -1.0, 1.0)
+    assert brentq(lambda x: x - 0.25, 0.0, 1.0) == pytest.approx(0.25, abs=1e-12)

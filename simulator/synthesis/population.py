@@ -21,7 +21,6 @@ unit totals are exact at every scale.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 from simulator.arrays import CHUNK
 from simulator.codes import (
@@ -49,7 +48,14 @@ from simulator.people.labour_profile import (
 )
 from simulator.people.retirement import retirement_age_years
 from simulator.people.store import PersonStore
-from simulator.synthesis.numerics import AGES, MAX_AGE, controlled_round, round_to_total, weighted_choice_exact
+from simulator.synthesis.numerics import (
+    AGES,
+    MAX_AGE,
+    brentq,
+    controlled_round,
+    round_to_total,
+    weighted_choice_exact,
+)
 from simulator.synthesis.targets import (
     CENSUS_EDU_LEVELS,
     CensusTargets,

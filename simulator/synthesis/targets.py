@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from simulator.codes import SCHOOLING_YEARS, Edu
 from simulator.geography import UNITS
 from simulator.inputs.calibration import CalibrationData
 from simulator.inputs.parameters import Parameters
-from simulator.synthesis.numerics import AGES, ipf, single_years
+from simulator.synthesis.numerics import AGES, brentq, ipf, single_years
 
 #: Census education categories (C6) in order: none, primary, junior, senior, university (大专 and above).
 CENSUS_EDU_LEVELS = 5
