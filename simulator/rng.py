@@ -33,6 +33,9 @@ SPLITMIX_M2 = 0x94D049BB133111EB
 #: Slots whose uniforms the numpy path computes at a time: its two uint64 work arrays (1 MiB) stay in cache
 #: (2.3 ms for 300,000 slots, against 6.7 ms in chunks of a million).
 SLOT_CHUNK = 1 << 16
+#: (j + 1) x gamma modulo 2**64 for the slots j of a chunk: the whole-range path adds the chunk's offset to
+#: these (one operation instead of three: 2.9 -> 1.9 ms for 306,000 slots).
+_GAMMA_MULTIPLES = np.arange(1, SLOT_CHUNK + 1, dtype=np.uint64) * np.uint64(SPLITMIX_GAMMA)
 
 
 def slot_key(seed: int, key: int, month: int) -> int:
@@ -52,18 +55,23 @@ def slot_uniforms(key: int, slots: np.ndarray | int) -> np.ndarray:
     the same numbers): a slot's number is the same in two scenarios, whatever else they draw, and nothing
     is stored. SplitMix64 passes the BigCrush battery of statistical tests.
     """
-    idx = np.arange(int(slots), dtype=np.int64) if np.ndim(slots) == 0 else np.asarray(slots)
-    out = np.empty(idx.size, dtype=np.float32)
+    whole = np.ndim(slots) == 0  # slots 0..n-1
+    n = int(slots) if whole else np.asarray(slots).size
+    idx = None if whole else np.asarray(slots)
+    out = np.empty(n, dtype=np.float32)
     base, gamma = np.uint64(key), np.uint64(SPLITMIX_GAMMA)
     m1, m2 = np.uint64(SPLITMIX_M1), np.uint64(SPLITMIX_M2)
-    z = np.empty(min(idx.size, SLOT_CHUNK), dtype=np.uint64)
+    z = np.empty(min(n, SLOT_CHUNK), dtype=np.uint64)
     shifted = np.empty_like(z)
-    for start in range(0, idx.size, SLOT_CHUNK):
-        part = idx[start : start + SLOT_CHUNK]
-        w, t = z[: part.size], shifted[: part.size]
-        np.add(part, 1, out=w, casting="unsafe")
-        w *= gamma
-        w += base
+    for start in range(0, n, SLOT_CHUNK):
+        size = min(SLOT_CHUNK, n - start)
+        w, t = z[:size], shifted[:size]
+        if idx is None:  # key + (start + j + 1) x gamma = (key + start x gamma) + (j + 1) x gamma, modulo 2**64
+            np.add(_GAMMA_MULTIPLES[:size], np.uint64((key + start * SPLITMIX_GAMMA) % 2**64), out=w)
+        else:
+            np.add(idx[start : start + size], 1, out=w, casting="unsafe")
+            w *= gamma
+            w += base
         for shift, multiplier in ((30, m1), (27, m2)):
             np.right_shift(w, np.uint64(shift), out=t)
             w ^= t
@@ -71,7 +79,8 @@ def slot_uniforms(key: int, slots: np.ndarray | int) -> np.ndarray:
         np.right_shift(w, np.uint64(31), out=t)
         w ^= t
         w >>= np.uint64(40)
-        np.multiply(w, np.float32(2.0**-24), out=out[start : start + part.size], casting="unsafe")
+        out[start : start + size] = w.view(np.int64)  # below 2**24: exact in float32
+    out *= np.float32(2.0**-24)
     return out
 
 
