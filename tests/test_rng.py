@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator import rng as rng_module
 from simulator.processes import SCHEDULE, slot_streams
 from simulator.rng import FIRMS_STREAM, RETIRED_STREAMS, SYNTHESIS_STREAM, sample, slot_key, slot_uniforms, stream
 
@@ -79,6 +80,19 @@ def test_slot_uniforms_are_splitmix64_outputs_of_the_slot_whatever_the_order():
     np.testing.assert_array_equal(every[[0, 1, 2, 999]], expected[:4])
     np.testing.assert_array_equal(slot_uniforms(key, slots[::-1]), expected[::-1])
     assert every.dtype == np.float32 and every.min() >= 0.0 and every.max() < 1.0
+
+
+def test_slot_uniforms_of_a_range_agree_with_the_listed_slots_across_chunks():
+    """The range path (chunk offsets added to kept multiples of gamma) gives the listed-slot path's numbers,
+    at chunk edges and for keys near 2**64, where the sums wrap around."""
+    chunk = rng_module.SLOT_CHUNK
+    for key in (slot_key(5, 8, 3), 2**64 - 1, 2**64 - 0x9E3779B97F4A7C15, 0):
+        n = 2 * chunk + 3
+        every = slot_uniforms(key, n)
+        np.testing.assert_array_equal(every, slot_uniforms(key, np.arange(n)))
+        edges = np.array([0, chunk - 1, chunk, chunk + 1, n - 1])
+        expected = np.array([_splitmix64(key, int(i)) for i in edges], dtype=np.float32)
+        np.testing.assert_array_equal(every[edges], expected)
 
 
 def test_slot_uniforms_are_uniform_and_independent_between_slots_months_and_streams():
