@@ -34,8 +34,9 @@ SPLITMIX_M2 = 0x94D049BB133111EB
 #: (2.3 ms for 300,000 slots, against 6.7 ms in chunks of a million).
 SLOT_CHUNK = 1 << 16
 #: (j + 1) x gamma modulo 2**64 for the slots j of a chunk: the whole-range path adds the chunk's offset to
-#: these (one operation instead of three: 2.9 -> 1.9 ms for 306,000 slots).
+#: these (one operation instead of three; with the conversion through int64, 1.8 -> 1.1 ms for 306,000 slots).
 _GAMMA_MULTIPLES = np.arange(1, SLOT_CHUNK + 1, dtype=np.uint64) * np.uint64(SPLITMIX_GAMMA)
+_GAMMA_MULTIPLES.flags.writeable = False
 
 
 def slot_key(seed: int, key: int, month: int) -> int:
@@ -55,8 +56,11 @@ def slot_uniforms(key: int, slots: np.ndarray | int) -> np.ndarray:
     the same numbers): a slot's number is the same in two scenarios, whatever else they draw, and nothing
     is stored. SplitMix64 passes the BigCrush battery of statistical tests.
     """
+    key = int(key)  # a Python integer: the chunk offsets below are reduced modulo 2**64
     whole = np.ndim(slots) == 0  # slots 0..n-1
     n = int(slots) if whole else np.asarray(slots).size
+    if n < 0:
+        raise ValueError(f"slot_uniforms: a negative number of slots ({n})")
     idx = None if whole else np.asarray(slots)
     out = np.empty(n, dtype=np.float32)
     base, gamma = np.uint64(key), np.uint64(SPLITMIX_GAMMA)

@@ -22,7 +22,19 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("people",),
     ("scenario",),
     ("inputs",),
-    ("dates", "geography", "codes", "rng", "arrays", "buffers", "kernels", "provenance", "atomic", "__init__"),
+    (
+        "dates",
+        "geography",
+        "codes",
+        "rng",
+        "arrays",
+        "buffers",
+        "kernels",
+        "provenance",
+        "atomic",
+        "mesa_core",
+        "__init__",
+    ),
 )
 
 

@@ -87,3 +87,32 @@ def test_nothing_is_deferred_for_a_module_already_imported_or_missing() -> None:
     assert "no_such_package_talentsim" not in sys.modules
     with pytest.raises(ModuleNotFoundError):
         __import__("no_such_package_talentsim")
+
+
+def test_threads_that_first_use_the_package_at_once_all_see_it_whole(tmp_path: Path) -> None:
+    package = tmp_path / "slow_pkg"
+    package.mkdir()
+    init = "import sys, time\nsys.INIT_RUNS = getattr(sys, 'INIT_RUNS', 0) + 1\ntime.sleep(0.3)\nVALUE = 7\n"
+    (package / "__init__.py").write_text(init)
+    out = run_python(
+        """
+        import sys, threading
+        from simulator.mesa_core import defer_package_init
+        defer_package_init("slow_pkg")
+        import slow_pkg
+        seen = []
+        def read():
+            try:
+                seen.append(slow_pkg.VALUE)
+            except Exception as error:
+                seen.append(type(error).__name__)
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(sorted(map(str, seen)), sys.INIT_RUNS, "VALUE" in dir(slow_pkg))
+        """,
+        cwd=tmp_path,
+    )
+    assert out.split("\n")[0] == "['7', '7', '7', '7'] 1 True"

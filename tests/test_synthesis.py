@@ -353,7 +353,12 @@ def test_brentq_gives_scipys_root_to_the_last_bit() -> None:
     assert compared > 300
 
 
-def test_brentq_refuses_a_bracket_without_a_sign_change() -> None:
+def test_brentq_refuses_what_scipy_refuses() -> None:
     with pytest.raises(ValueError, match="different signs"):
         brentq(lambda x: x * x + 1.0, -1.0, 1.0)
+    with pytest.raises(ValueError, match="NaN"):  # scipy.optimize.brentq raises here too
+        brentq(lambda x: math.nan if 0.4 < x < 0.6 else x - 0.5, 0.0, 1.0)
+    for settings in ({"xtol": 0.0}, {"rtol": 1e-17}, {"maxiter": -1}):
+        with pytest.raises(ValueError):
+            brentq(lambda x: x - 0.25, 0.0, 1.0, **settings)
     assert brentq(lambda x: x - 0.25, 0.0, 1.0) == pytest.approx(0.25, abs=1e-12)

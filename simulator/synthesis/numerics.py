@@ -139,14 +139,29 @@ def brentq(
 ) -> float:
     """A root of `f` in [a, b], where f(a) and f(b) differ in sign, by Brent's method (Brent 1973, ch. 4).
 
-    A line-by-line port of SciPy's `scipy.optimize.brentq` (its C routine, scipy/optimize/Zeros/brentq.c):
-    the same steps in the same floating-point operations, hence the same root to the last bit
-    (tests/test_synthesis.py compares the two). Synthesis solves three scalar equations so; importing
-    scipy.optimize for them took 0.5-0.7 s of every run (a quarter of a small run's budget).
+    A line-by-line port of SciPy's `scipy.optimize.brentq`: its C routine (scipy/optimize/Zeros/brentq.c),
+    the same steps in the same floating-point operations, hence the same root to the last bit where SciPy's
+    build does not fuse multiplications and additions (x86-64; tests/test_synthesis.py compares the two),
+    and its wrapper's checks (a NaN value of `f`, the tolerances, the iteration limit raise ValueError).
+    Synthesis solves three scalar equations so; importing scipy.optimize for them took 0.5-0.7 s of every
+    run (a quarter of a small run's budget).
     """
+    if xtol <= 0:
+        raise ValueError(f"brentq: xtol too small ({xtol} <= 0)")
+    if rtol < BRENTQ_RTOL:
+        raise ValueError(f"brentq: rtol too small ({rtol} < {BRENTQ_RTOL})")
+    if maxiter < 0:
+        raise ValueError("brentq: maxiter must be >= 0")
+
+    def value(x: float) -> float:
+        fx = float(f(x))
+        if math.isnan(fx):
+            raise ValueError(f"brentq: the function value at x={x} is NaN")
+        return fx
+
     xpre, xcur = float(a), float(b)
     xblk = fblk = spre = scur = 0.0
-    fpre, fcur = float(f(xpre)), float(f(xcur))
+    fpre, fcur = value(xpre), value(xcur)
     if fpre == 0:
         return xpre
     if fcur == 0:
@@ -179,5 +194,5 @@ def brentq(
             spre = scur = sbis
         xpre, fpre = xcur, fcur
         xcur += scur if abs(scur) > delta else (delta if sbis > 0 else -delta)
-        fcur = float(f(xcur))
+        fcur = value(xcur)
     raise RuntimeError(f"brentq: no convergence in {maxiter} iterations")
