@@ -350,3 +350,19 @@ def test_samples_of_a_lever_branch_and_identical_runs_are_made_once(tmp_path):
     rows = load(store.path)
     subsidy = rows[(rows["indicator"] == "policy_spending_yuan.province_graduate_subsidy")]
     assert subsidy.groupby("sample")["value"].sum().is_monotonic_increasing
+
+
+def test_kernel_threads_divide_the_cores_among_the_workers():
+    assert [runner.kernel_threads(w, 2) for w in (1, 2, 3)] == [2, 1, 1]
+    assert runner.kernel_threads(2, 8) == 4 and runner.kernel_threads(0, 4) == 4
+
+
+def test_local_workers_get_their_share_of_the_cores_for_the_kernels(monkeypatch):
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    client, cluster = runner.connect(2, None)
+    try:
+        seen = set(client.run(lambda: os.environ.get("NUMBA_NUM_THREADS")).values())
+    finally:
+        client.close()
+        cluster.close()
+    assert seen == {str(runner.kernel_threads(2, runner.default_workers()))}
