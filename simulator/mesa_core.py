@@ -29,18 +29,19 @@ def defer_package_init(name: str) -> None:
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return  # not an installed package: the ordinary import reports it
     package = importlib.util.module_from_spec(spec)
-    lock = threading.RLock()
-    initialising: list[int] = []  # the thread running the package's __init__, while it runs
+    lock = threading.RLock()  # re-entrant: the package's own __init__ may ask for a missing name
+    initialising = False
 
     def run_init() -> None:
+        nonlocal initialising
         with lock:  # other threads wait here until the package is whole
             if "__getattr__" not in package.__dict__ or initialising:
                 return  # done already, or this thread's own __init__ is asking
-            initialising.append(threading.get_ident())
+            initialising = True
             try:
                 spec.loader.exec_module(package)  # type: ignore[union-attr]
             finally:
-                initialising.clear()
+                initialising = False
             del package.__dict__["__getattr__"], package.__dict__["__dir__"]
 
     def getattr_(attribute: str) -> object:

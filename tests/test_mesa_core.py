@@ -40,9 +40,10 @@ def test_a_run_imports_mesa_core_only_and_mesa_stays_whole() -> None:
 def test_deferred_init_runs_at_first_attribute_use(tmp_path: Path) -> None:
     package = tmp_path / "lazy_pkg"
     package.mkdir()
-    (package / "__init__.py").write_text(
-        "import sys\nsys.INIT_RUNS = getattr(sys, 'INIT_RUNS', 0) + 1\nVALUE = 7\n"
-    )
+    init = "import sys\nsys.INIT_RUNS = getattr(sys, 'INIT_RUNS', 0) + 1\nVALUE = 7\n"
+    # the package's own __init__ asking for a name it lacks gets AttributeError, not a second __init__
+    init += "try:\n    sys.modules[__name__].missing\nexcept AttributeError:\n    VALUE = 7\n"
+    (package / "__init__.py").write_text(init)
     (package / "part.py").write_text("X = 1\n")
     out = run_python(
         """
