@@ -546,6 +546,10 @@ def considering(
     return _joined(listed, counts)
 
 
+#: Slots `_considering` screens at a time (its flags stay in the first-level cache).
+CONSIDER_BLOCK = 1024
+
+
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _considering(
     listed: np.ndarray,
@@ -568,44 +572,57 @@ def _considering(
     dead: int,
     student: int,
 ) -> np.ndarray:
-    """`considering`: lists each part's persons at the part's start; returns their numbers by part."""
+    """`considering`: lists each part's persons at the part's start; returns their numbers by part.
+
+    In blocks of CONSIDER_BLOCK slots: a first loop, which LLVM vectorises (no table is read, nothing is
+    listed), keeps the slots whose uniform is below the largest ceiling of all or who graduated or had an
+    event; a second loop applies the exact test to those few. 85 instead of 140 ms at scale 1."""
     n = age_years.size
     counts = np.zeros(PARTS, dtype=np.int64)
     size = hazard_by_age.size
     last_month = ceiling_by_months.size - 1
     last_since = graduation_factor.size - 1
+    bound = ceiling_by_age.max() * ceiling_by_months.max()  # no product of the two tables' entries is larger
     for c in prange(PARTS):
         lo, hi = _start(n, c), _start(n, c + 1)
-        out, years, since_move, graduated_in = (
-            listed[lo:hi],
-            age_years[lo:hi],
-            months_since_move[lo:hi],
-            graduation_month[lo:hi],
-        )
-        event_bits, regions, statuses = events[lo:hi], region[lo:hi], status[lo:hi]
+        out, years, since_move = listed[lo:hi], age_years[lo:hi], months_since_move[lo:hi]
+        graduated_in, event_bits = graduation_month[lo:hi], events[lo:hi]
+        regions, statuses = region[lo:hi], status[lo:hi]
+        maybe = np.empty(CONSIDER_BLOCK, dtype=np.bool_)
         k = 0
-        for i in range(hi - lo):
-            u = slot_uniform(key, lo + i)
-            a = np.int64(years[i])
-            a += size if a < 0 else 0
-            m = np.int64(since_move[i])
-            since = month - np.int64(graduated_in[i])
-            event = event_bits[i]
-            ceiling = ceiling_by_age[a] * ceiling_by_months[min(m, last_month)]
-            graduated = (since >= 0) & (since <= last_since)
-            if (u >= ceiling) & ((since < 0) | (since > last_since)) & (event == 0):
-                continue
-            hazard = hazard_by_age[a]
-            if graduated:
-                hazard = hazard * graduation_factor[since]
-            if (event & job_lost) != 0:
-                hazard = hazard * job_loss_factor
-            hazard = hazard * recent_move_factor[m]
-            hazard = hazard * mobility[regions[i]]
-            s = statuses[i]
-            if (u < hazard) & (s != dead) & (s != student):
-                out[k] = lo + i
-                k += 1
+        for block in range(lo, hi, CONSIDER_BLOCK):
+            first = block - lo
+            width = min(CONSIDER_BLOCK, hi - block)
+            block_graduated, block_events = graduated_in[first : first + width], event_bits[first : first + width]
+            for j in range(width):
+                since = month - np.int64(block_graduated[j])
+                fresh = (since >= 0) & (since <= last_since)
+                maybe[j] = (slot_uniform(key, block + j) < bound) | fresh | (block_events[j] != 0)
+            for j in range(width):
+                if not maybe[j]:
+                    continue
+                i = first + j
+                u = slot_uniform(key, lo + i)
+                a = np.int64(years[i])
+                a += size if a < 0 else 0
+                m = np.int64(since_move[i])
+                since = month - np.int64(graduated_in[i])
+                event = event_bits[i]
+                ceiling = ceiling_by_age[a] * ceiling_by_months[min(m, last_month)]
+                graduated = (since >= 0) & (since <= last_since)
+                if (u >= ceiling) & ((since < 0) | (since > last_since)) & (event == 0):
+                    continue
+                hazard = hazard_by_age[a]
+                if graduated:
+                    hazard = hazard * graduation_factor[since]
+                if (event & job_lost) != 0:
+                    hazard = hazard * job_loss_factor
+                hazard = hazard * recent_move_factor[m]
+                hazard = hazard * mobility[regions[i]]
+                s = statuses[i]
+                if (u < hazard) & (s != dead) & (s != student):
+                    out[k] = lo + i
+                    k += 1
         counts[c] = k
     return counts
 

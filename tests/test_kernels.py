@@ -186,10 +186,13 @@ def test_considering_kernel_gives_the_same_persons_who_consider(model, persons, 
     recent graduations and recent moves (a bound of the hazard tighter than the kernel's would lose some)."""
     import copy
 
-    from simulator.people.store import EVENT_GRADUATED, EVENT_JOB_LOST
+    from simulator.people.store import EVENT_GRADUATED, EVENT_JOB_LOST, FIELDS
     from simulator.processes import migration
 
-    store = persons.copy()
+    # five copies of the persons: each part of the slots spans several of the kernel's blocks, the last partial
+    store = PersonStore.from_columns({name: np.tile(getattr(persons, name)[: persons.n], 5) for name in FIELDS})
+    assert store.n // kernels.PARTS > 2 * kernels.CONSIDER_BLOCK
+    assert (store.n // kernels.PARTS) % kernels.CONSIDER_BLOCK
     rng = np.random.default_rng(6)
     store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
     store.events[rng.random(store.n) < 0.02] |= EVENT_GRADUATED
