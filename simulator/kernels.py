@@ -157,6 +157,52 @@ def stock_counts(
     return cubes.sum(axis=0), ages_by_part.sum(axis=0)
 
 
+#: Slots the screening kernels (`cohort_by_region`, `_considering`) screen at a time (their flags stay in the
+#: first-level cache).
+SCREEN_BLOCK = 1024
+
+
+@_serialised
+@numba.njit(cache=True, nogil=True, parallel=True)
+def cohort_by_region(
+    graduation_month: np.ndarray,
+    status: np.ndarray,
+    graduated_inside: np.ndarray,
+    region: np.ndarray,
+    cohort: int,
+    dead: int,
+    n_regions: int,
+) -> np.ndarray:
+    """The number of persons by region whose graduation_month is `cohort`, not dead, with graduated_inside 1
+    (`simulator.recording.recorder.cohort_by_region`). A vectorised loop counts the cohort in each block of
+    SCREEN_BLOCK slots (one slot in a hundred or fewer is in it); only blocks with some are read further. 16
+    instead of 24 ms (numpy) at scale 1."""
+    counts_by_part = np.zeros((PARTS, n_regions), dtype=np.int64)
+    n = graduation_month.size
+    target = np.int16(cohort)  # graduation_month's type: the comparisons vectorise sixteen at a time
+    for c in prange(PARTS):
+        counts = counts_by_part[c]
+        lo, hi = _start(n, c), _start(n, c + 1)
+        months, statuses, inside, regions = (
+            graduation_month[lo:hi],
+            status[lo:hi],
+            graduated_inside[lo:hi],
+            region[lo:hi],
+        )
+        for first in range(0, hi - lo, SCREEN_BLOCK):
+            block = months[first : first + SCREEN_BLOCK]
+            hits = 0
+            for j in range(block.size):
+                hits += block[j] == target
+            if hits == 0:
+                continue
+            for j in range(block.size):
+                i = first + j
+                if (block[j] == target) & (statuses[i] != dead) & (inside[i] == 1):
+                    counts[regions[i]] += 1
+    return counts_by_part.sum(axis=0)
+
+
 @_serialised
 @numba.njit(cache=True, nogil=True, parallel=True)
 def labour_force_by_group(
@@ -546,10 +592,6 @@ def considering(
     return _joined(listed, counts)
 
 
-#: Slots `_considering` screens at a time (its flags stay in the first-level cache).
-CONSIDER_BLOCK = 1024
-
-
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _considering(
     listed: np.ndarray,
@@ -574,7 +616,7 @@ def _considering(
 ) -> np.ndarray:
     """`considering`: lists each part's persons at the part's start; returns their numbers by part.
 
-    In blocks of CONSIDER_BLOCK slots: a first loop, which LLVM vectorises (no table is read, nothing is
+    In blocks of SCREEN_BLOCK slots: a first loop, which LLVM vectorises (no table is read, nothing is
     listed), keeps the slots whose uniform is below the largest ceiling of all or who graduated or had an
     event; a second loop applies the exact test to those few. 85 instead of 140 ms at scale 1."""
     n = age_years.size
@@ -588,11 +630,11 @@ def _considering(
         out, years, since_move = listed[lo:hi], age_years[lo:hi], months_since_move[lo:hi]
         graduated_in, event_bits = graduation_month[lo:hi], events[lo:hi]
         regions, statuses = region[lo:hi], status[lo:hi]
-        maybe = np.empty(CONSIDER_BLOCK, dtype=np.bool_)
+        maybe = np.empty(SCREEN_BLOCK, dtype=np.bool_)
         k = 0
-        for block in range(lo, hi, CONSIDER_BLOCK):
+        for block in range(lo, hi, SCREEN_BLOCK):
             first = block - lo
-            width = min(CONSIDER_BLOCK, hi - block)
+            width = min(SCREEN_BLOCK, hi - block)
             block_graduated, block_events = graduated_in[first : first + width], event_bits[first : first + width]
             for j in range(width):
                 since = month - np.int64(block_graduated[j])

@@ -191,8 +191,8 @@ def test_considering_kernel_gives_the_same_persons_who_consider(model, persons, 
 
     # five copies of the persons: each part of the slots spans several of the kernel's blocks, the last partial
     store = PersonStore.from_columns({name: np.tile(getattr(persons, name)[: persons.n], 5) for name in FIELDS})
-    assert store.n // kernels.PARTS > 2 * kernels.CONSIDER_BLOCK
-    assert (store.n // kernels.PARTS) % kernels.CONSIDER_BLOCK
+    assert store.n // kernels.PARTS > 2 * kernels.SCREEN_BLOCK
+    assert (store.n // kernels.PARTS) % kernels.SCREEN_BLOCK
     rng = np.random.default_rng(6)
     store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
     store.events[rng.random(store.n) < 0.02] |= EVENT_GRADUATED
@@ -302,3 +302,24 @@ def test_kernels_are_warmed_in_the_background_only_for_large_runs(monkeypatch):
         time.sleep(0.01)
     assert calls == [True]
     kernels.warm_up()  # the warm-up itself runs (a parallel kernel on a few slots)
+
+
+def test_cohort_by_region_kernel_counts_numpys_graduates(persons, kernels_on):
+    """The recorder's living Jilin graduates of one cohort by region: compiled (screening several blocks per
+    part) and numpy, on persons of every status, some graduated outside, of several cohorts."""
+    from simulator.people.store import FIELDS
+    from simulator.recording.recorder import cohort_by_region
+
+    store = PersonStore.from_columns({name: np.tile(getattr(persons, name)[: persons.n], 5) for name in FIELDS})
+    assert store.n // kernels.PARTS > 2 * kernels.SCREEN_BLOCK
+    rng = np.random.default_rng(12)
+    store.graduation_month[:] = rng.integers(-6, 3, size=store.n)
+    store.graduated_inside[:] = rng.random(store.n) < 0.7
+    found = []
+    for on in (False, True):
+        kernels_on(on)
+        found.append(cohort_by_region(store, -4))
+    assert 0 < found[0][1] < store.n // 9
+    assert (store.status[store.graduation_month == -4] == Status.DEAD).any()
+    np.testing.assert_array_equal(found[1][0], found[0][0])
+    assert found[1][1] == found[0][1]

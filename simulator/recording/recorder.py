@@ -238,12 +238,10 @@ class Recorder:
         # the last July's graduates of Jilin's universities; on the first day of a July, the cohort is a year old
         cohort = last_graduation_month(month - 1)
         if cohort >= FIRST_COUNTED_COHORT:
-            grads = np.flatnonzero(persons.graduation_month == cohort)
-            grads = grads[(persons.status[grads] != Status.DEAD) & (persons.graduated_inside[grads] == 1)]
-            retained = np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float)
+            retained, cohort_size = cohort_by_region(persons, cohort)
             suffix = "_one_year" if calendar_month(month) == 7 else ""
             put_count(f"graduates_retained{suffix}", retained)
-            rate = retained[inside].sum() / grads.size if grads.size else np.nan
+            rate = retained[inside].sum() / cohort_size if cohort_size else np.nan
             self._put(month, f"graduate_retention_rate{suffix}", np.full(N_REGIONS, np.nan), rate)
 
     def record_flows(self, flows: MonthFlows, month: int) -> None:
@@ -350,6 +348,23 @@ class Recorder:
         frame.insert(0, "replicate", replicate)
         frame.insert(0, "scenario", scenario)
         return frame
+
+
+def cohort_by_region(persons: PersonStore, cohort: int) -> tuple[np.ndarray, int]:
+    """The living graduates of Jilin's universities (graduated_inside) whose last graduation was in model month
+    `cohort`: their number by region (float) and in all. By a compiled pass (`simulator.kernels.cohort_by_region`)
+    for large populations, else by numpy."""
+    if use_kernels(persons.n):
+        from simulator import kernels
+
+        by_region = kernels.cohort_by_region(
+            persons.graduation_month, persons.status, persons.graduated_inside, persons.region, cohort,
+            int(Status.DEAD), N_REGIONS,
+        )  # fmt: skip
+        return by_region.astype(float), int(by_region.sum())
+    grads = np.flatnonzero(persons.graduation_month == cohort)
+    grads = grads[(persons.status[grads] != Status.DEAD) & (persons.graduated_inside[grads] == 1)]
+    return np.bincount(persons.region[grads], minlength=N_REGIONS).astype(float), int(grads.size)
 
 
 def stock_counts(persons: PersonStore) -> tuple[np.ndarray, np.ndarray]:
