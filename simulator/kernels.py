@@ -694,7 +694,8 @@ def _unemployed_and_starting(
     start_months: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """`unemployed_and_starting`: lists each part's persons at the part's start; returns their numbers by
-    part."""
+    part. In blocks of SCREEN_BLOCK slots: a vectorised loop marks each slot (1 unemployed, 2 starting), a
+    second lists the marked (31 instead of 41 ms at scale 1)."""
     n = status.size
     jobless_count = np.zeros(PARTS, dtype=np.int64)
     starting_count = np.zeros(PARTS, dtype=np.int64)
@@ -702,16 +703,28 @@ def _unemployed_and_starting(
         lo, hi = _start(n, c), _start(n, c + 1)
         out_jobless, out_starting = jobless[lo:hi], starting[lo:hi]
         statuses, months = status[lo:hi], age_months[lo:hi]
+        marks = np.empty(SCREEN_BLOCK, dtype=np.uint8)
         j = 0
         k = 0
-        for i in range(hi - lo):
-            s = statuses[i]
-            if s == unemployed:
-                out_jobless[j] = lo + i
-                j += 1
-            if (s == inactive) & (months[i] == start_months):
-                out_starting[k] = lo + i
-                k += 1
+        for first in range(0, hi - lo, SCREEN_BLOCK):
+            block_status, block_months = (
+                statuses[first : first + SCREEN_BLOCK],
+                months[first : first + SCREEN_BLOCK],
+            )
+            for i in range(block_status.size):
+                s = block_status[i]
+                starts = (s == inactive) & (block_months[i] == start_months)
+                marks[i] = np.uint8(s == unemployed) | (np.uint8(starts) << np.uint8(1))
+            for i in range(block_status.size):
+                mark = marks[i]
+                if mark == 0:
+                    continue
+                if mark & 1:
+                    out_jobless[j] = lo + first + i
+                    j += 1
+                if mark & 2:
+                    out_starting[k] = lo + first + i
+                    k += 1
         jobless_count[c] = j
         starting_count[c] = k
     return jobless_count, starting_count

@@ -37,6 +37,18 @@ def persons(model) -> PersonStore:
     return store
 
 
+@pytest.fixture(scope="module")
+def tiled(persons) -> PersonStore:
+    """Five copies of `persons`, end to end: each part of the slots spans several of the screening kernels'
+    blocks (`kernels.SCREEN_BLOCK`), the last of them partial."""
+    from simulator.people.store import FIELDS
+
+    store = PersonStore.from_columns({name: np.tile(getattr(persons, name)[: persons.n], 5) for name in FIELDS})
+    assert store.n // kernels.PARTS > 2 * kernels.SCREEN_BLOCK
+    assert (store.n // kernels.PARTS) % kernels.SCREEN_BLOCK
+    return store
+
+
 @pytest.fixture
 def kernels_on(monkeypatch):
     def switch(on: bool) -> None:
@@ -181,18 +193,15 @@ def test_wages_kernel_equals_numpy(model, kernels_on, monkeypatch):
     np.testing.assert_array_equal(bills_k, bills)
 
 
-def test_considering_kernel_gives_the_same_persons_who_consider(model, persons, kernels_on):
+def test_considering_kernel_gives_the_same_persons_who_consider(model, tiled, kernels_on):
     """`migration.consider` with the kernel and with numpy, on the same draws; some persons have life events,
     recent graduations and recent moves (a bound of the hazard tighter than the kernel's would lose some)."""
     import copy
 
-    from simulator.people.store import EVENT_GRADUATED, EVENT_JOB_LOST, FIELDS
+    from simulator.people.store import EVENT_GRADUATED, EVENT_JOB_LOST
     from simulator.processes import migration
 
-    # five copies of the persons: each part of the slots spans several of the kernel's blocks, the last partial
-    store = PersonStore.from_columns({name: np.tile(getattr(persons, name)[: persons.n], 5) for name in FIELDS})
-    assert store.n // kernels.PARTS > 2 * kernels.SCREEN_BLOCK
-    assert (store.n // kernels.PARTS) % kernels.SCREEN_BLOCK
+    store = tiled.copy()
     rng = np.random.default_rng(6)
     store.events[rng.random(store.n) < 0.05] = EVENT_JOB_LOST
     store.events[rng.random(store.n) < 0.02] |= EVENT_GRADUATED
@@ -258,8 +267,8 @@ def test_stock_counts_kernel_knows_the_recorders_dimensions():
         kernels.stock_counts(*[column] * 7, np.array([*dims[:4], 9]), 0, N_AGE_GROUPS)
 
 
-def test_unemployed_and_starting_kernel_lists_what_numpy_lists(persons):
-    store = persons.copy()
+def test_unemployed_and_starting_kernel_lists_what_numpy_lists(tiled):
+    store = tiled.copy()
     inactive = np.flatnonzero(store.status == Status.INACTIVE)
     store.age_months[inactive[::7]] = labour_market.START_AGE_MONTHS
     start = labour_market.START_AGE_MONTHS
@@ -304,14 +313,12 @@ def test_kernels_are_warmed_in_the_background_only_for_large_runs(monkeypatch):
     kernels.warm_up()  # the warm-up itself runs (a parallel kernel on a few slots)
 
 
-def test_cohort_by_region_kernel_counts_numpys_graduates(persons, kernels_on):
+def test_cohort_by_region_kernel_counts_numpys_graduates(tiled, kernels_on):
     """The recorder's living Jilin graduates of one cohort by region: compiled (screening several blocks per
     part) and numpy, on persons of every status, some graduated outside, of several cohorts."""
-    from simulator.people.store import FIELDS
     from simulator.recording.recorder import cohort_by_region
 
-    store = PersonStore.from_columns({name: np.tile(getattr(persons, name)[: persons.n], 5) for name in FIELDS})
-    assert store.n // kernels.PARTS > 2 * kernels.SCREEN_BLOCK
+    store = tiled.copy()
     rng = np.random.default_rng(12)
     store.graduation_month[:] = rng.integers(-6, 3, size=store.n)
     store.graduated_inside[:] = rng.random(store.n) < 0.7
