@@ -124,14 +124,19 @@ def test_parallel_kernels_join_their_parts_in_slot_order_for_any_size(persons, n
 def test_exit_cells_kernel_equals_numpy(persons, parameters):
     table = np.random.default_rng(2).random(256) * 0.05
     limit = retirement_age_years(np.array([0, 0, 1, 1]), np.array([Edu.NONE, Edu.COLLEGE] * 2), parameters) * 12
-    for heavier in (4.0, 2.7):
-        in_force, past, chance = demography._exit_chances(persons, table, 30, limit, heavier)
+    from simulator.rng import slot_uniforms
+
+    def exit_cells(bound: np.ndarray) -> tuple[np.ndarray, ...]:
         listed, listed_classes, by_part, count, flagged = kernels.labour_exit_cells(
             persons.status, persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector,
             int(Status.EMPLOYED), int(Status.UNEMPLOYED), 30, int(Edu.COLLEGE), SECTOR_INDEX["agriculture"],
-            limit.astype(np.float64), table.size,
+            limit.astype(np.float64), table.size, 5, bound,
         )  # fmt: skip
-        chosen, classes = kernels._joined(listed, by_part), kernels._joined(listed_classes, by_part)
+        return kernels._joined(listed, by_part), kernels._joined(listed_classes, by_part), count, flagged
+
+    for heavier in (4.0, 2.7, 0.5):
+        in_force, past, chance = demography._exit_chances(persons, table, 30, limit, heavier)
+        chosen, classes, count, flagged = exit_cells(np.ones(table.size))  # no screening: everyone in force
         assert in_force.size > 100 and past.any() and not past.all()
         np.testing.assert_array_equal(chosen, in_force)
         np.testing.assert_array_equal(classes & 1, past)  # the class's last bit: at or past the statutory age
@@ -139,6 +144,16 @@ def test_exit_cells_kernel_equals_numpy(persons, parameters):
         np.testing.assert_array_equal(count, np.bincount(cell, minlength=table.size))
         chances = demography._cell_chances(table, count, flagged, heavier)
         assert set(np.unique(chance)) <= set(chances.ravel()) and np.unique(chance).size > 50
+        # screened: only those whose draw is below their cell's bound, a bound of every chance of the cell
+        bound = demography.exit_chance_bounds(table, heavier)
+        held = count > 0  # a cell without persons has chances of 1 that no one gets
+        assert (chances[held] <= bound[held, None]).all() and (chances[held] > table[held, None]).any()
+        draws = slot_uniforms(5, in_force)
+        screened, screened_classes, screened_count, _ = exit_cells(bound)
+        np.testing.assert_array_equal(screened, in_force[draws < bound[cell]])
+        np.testing.assert_array_equal(screened_classes, classes[draws < bound[cell]])
+        np.testing.assert_array_equal(screened_count, count)  # counted whether listed or not
+        assert 0 < screened.size < in_force.size / 4
 
 
 def test_labour_exit_kernels_give_the_same_leavers_as_numpy(model, persons, kernels_on):

@@ -226,13 +226,14 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState) -
 
         columns = (persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector)
         codes = (int(Edu.COLLEGE), SECTOR_INDEX["agriculture"], limit.astype(np.float64))
+        key = state.draws.key("labour_exits")
         in_force, classes, by_part, count, flagged = kernels.labour_exit_cells(
-            persons.status, *columns, int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, *codes, table.size
+            persons.status, *columns, int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, *codes, table.size,
+            key, exit_chance_bounds(table, heavier),
         )  # fmt: skip
         if by_part.sum() == 0:
             return
         chances = _cell_chances(table, count, flagged, heavier).ravel()
-        key = state.draws.key("labour_exits")
         leaving, past = kernels.labour_exits(in_force, classes, by_part, chances, key)
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
@@ -264,6 +265,18 @@ def _exit_chances(
         table, np.bincount(cell, minlength=table.size), np.bincount(cell[flagged], minlength=table.size), heavier
     )  # fmt: skip
     return in_force, past, chances.ravel()[cell * 2 + flagged]
+
+
+def exit_chance_bounds(table: np.ndarray, heavier: float) -> np.ndarray:
+    """By cell, a number at least as large as any chance of leaving `_cell_chances` can give the cell's
+    persons, whatever the cell's counts: the chance is table x weight / the cell's mean weight (at most 1),
+    with the weight 1 or `heavier` and so the mean between the two, hence at most table x max(1, heavier) /
+    min(1, heavier); the factor 1 + 1e-9 covers the rounding of the division. 1 everywhere when `heavier`
+    is not positive (the kernels then screen nobody out)."""
+    low = min(1.0, heavier)
+    if not low > 0:
+        return np.ones(table.size)
+    return np.minimum(table * (max(1.0, heavier) / low) * (1.0 + 1e-9), 1.0)
 
 
 def _cell_chances(table: np.ndarray, count: np.ndarray, flagged: np.ndarray, heavier: float) -> np.ndarray:
