@@ -19,7 +19,7 @@ slot's index and advancing only for the chosen, as for common ones, costs a writ
 bills are float sums: each chunk of employees is summed on its own and the chunks' sums are added in
 order, as numpy's chunked bincount adds them, so they too are the same on any machine. Calls are
 serialised by a lock (numba's workqueue threading layer must not be entered from two threads at once).
-The kernels serve runs of a million slots or more (scale 25 or finer); the many small runs of a batch use
+The kernels serve runs of a million slots or more (about scale 30 or finer); the many small runs of a batch use
 numpy, so parallel workers do not compete for the cores.
 
 Each part's columns are read as views indexed from 0 (`column[lo:hi][i]`, not `column[lo + i]`): numba
@@ -226,7 +226,7 @@ def labour_force_by_group(
     """Persons by key: 0-3 employed inside by (age > youth_max_age) x 2 + (edu >= college), 4-7 unemployed
     inside, 8 the rest (`simulator.processes.labour_market._province_rates`)."""
     # Eight sums instead of a table of nine counts: sums vectorise, increments of a table's cells do not (15
-    # instead of 70 ms at scale 1). Per part: the employed inside, those of them older than youth_max_age, those
+    # instead of 70-85 ms at scale 1). Per part: the employed inside, those of them older than youth_max_age, those
     # with college, those with both; the same for the unemployed.
     sums_by_part = np.zeros((PARTS, 8), dtype=np.int64)
     n = status.size
@@ -357,8 +357,8 @@ def _labour_exit_cells(
     key: np.uint64,
     bound_by_cell: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`labour_exit_cells`: lists each part's persons and their classes at the part's start in `listed` and
-    `classes`; returns their numbers by part and the two counts by cell."""
+    """`labour_exit_cells`: lists each part's screened persons and their classes at the part's start in
+    `listed` and `classes`; returns their numbers by part and the two counts by cell (of everyone counted)."""
     n = status.size
     listed_count = np.zeros(PARTS, dtype=np.int64)
     count_by_part = np.zeros((PARTS, n_cells), dtype=np.int64)
@@ -599,7 +599,9 @@ def considering(
     recent_move_factor[months since the move], times mobility[region], multiplied in float32 in that order;
     and the person is neither dead nor a student. The hazard is computed only where the uniform is below
     ceiling_by_age[age] x ceiling_by_months[months since the move] (bounds of the hazard without events;
-    months past that table's end take its last entry) or the person graduated or had an event this month."""
+    months past that table's end take its last entry; the caller folds any mobility above 1 into
+    ceiling_by_age), or the person graduated 0 to graduation_factor's last index months ago, or had an event
+    this month."""
     listed = scratch("kernels.list", age_years.size, np.int64)
     counts = _considering(
         listed, np.uint64(key), age_years, hazard_by_age, ceiling_by_age, months_since_move, ceiling_by_months,

@@ -220,3 +220,23 @@ def vital_2019(calibration) -> dict[str, float]:
     """Births and deaths of 2019 from calibration/vital_statistics.csv."""
     row = calibration.vital[calibration.vital["year"] == 2019].iloc[0]
     return {"births": float(row["births"]), "deaths": float(row["deaths"])}
+
+
+@pytest.mark.parametrize("heavier", [0.0, -1.0, float("nan"), float("inf"), 1e-320])
+def test_exit_chance_bounds_screen_nobody_out_for_a_degenerate_weight(heavier):
+    table = np.array([0.0, 0.01, 0.5, 1.0])
+    np.testing.assert_array_equal(demography.exit_chance_bounds(table, heavier), np.ones(4))
+
+
+@pytest.mark.parametrize("heavier", [0.25, 1.0, 4.0])
+def test_exit_chance_bounds_bound_every_chance_of_a_cell(heavier):
+    """Whatever the share of flagged persons in a cell, neither of its two chances exceeds the bound, and the
+    bound is no looser than the weights' ratio requires."""
+    table = np.linspace(0.0, 0.6, 61)
+    bound = demography.exit_chance_bounds(table, heavier)
+    for flagged_share in (0.0, 0.01, 0.5, 0.99, 1.0):
+        count = np.full(table.size, 1000)
+        chances = demography._cell_chances(table, count, np.round(count * flagged_share), heavier)
+        assert (chances <= bound[:, None]).all()
+    ratio = max(heavier, 1 / heavier)
+    np.testing.assert_allclose(bound, np.minimum(table * ratio, 1.0), rtol=1e-8)

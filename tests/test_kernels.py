@@ -7,6 +7,7 @@ import pytest
 
 from simulator import arrays
 from simulator.codes import SECTOR_INDEX, Edu, Status
+from simulator.geography import N_REGIONS
 from simulator.people.retirement import retirement_age_years
 from simulator.people.store import PersonStore
 from simulator.processes import demography, labour_market, skills
@@ -235,6 +236,30 @@ def test_considering_kernel_gives_the_same_persons_who_consider(model, tiled, ke
     np.testing.assert_array_equal(found[1], found[0])
 
 
+def test_considering_bounds_hold_with_a_mobility_multiplier_above_one(model, tiled, kernels_on, monkeypatch):
+    """The screening bounds fold in a mobility multiplier above 1 (the conditions cap it at 1 today): with a
+    multiplier of 3 in one unit, both paths find exactly the persons an exact test of everyone finds (everyone
+    marked with an event that leaves the hazard alone is tested exactly)."""
+    import copy
+
+    from simulator.people.store import EVENT_GRADUATED
+    from simulator.processes import migration
+
+    raised = np.ones(N_REGIONS)
+    raised[2] = 3.0
+    monkeypatch.setattr(migration, "mobility_multiplier", lambda ctx, state: raised)
+    everyone = tiled.copy()
+    everyone.events[: everyone.n] |= EVENT_GRADUATED
+    found = []
+    for on, store in ((False, tiled), (True, tiled), (False, everyone)):
+        kernels_on(on)
+        found.append(migration.consider(store, model.context, copy.deepcopy(model.state)))
+    exact = found[2]
+    assert (tiled.region[exact] == 2).sum() > 20
+    np.testing.assert_array_equal(found[0], exact)
+    np.testing.assert_array_equal(found[1], exact)
+
+
 def test_logit_choice_kernel_makes_numpys_choices():
     """`migration.choose` on a utility table with rows: compiled and numpy, the same uniforms."""
     from simulator.processes import migration
@@ -345,3 +370,44 @@ def test_cohort_by_region_kernel_counts_numpys_graduates(tiled, kernels_on):
     assert (store.status[store.graduation_month == -4] == Status.DEAD).any()
     np.testing.assert_array_equal(found[1][0], found[0][0])
     assert found[1][1] == found[0][1]
+    # sparse, as in a run (most blocks hold no one of the cohort): members at the ends of the parts, in the
+    # last partial block, and a few scattered
+    store.graduation_month[:] = -32768
+    ends = [kernels._start(store.n, c) for c in range(kernels.PARTS + 1)]
+    members = np.unique(
+        np.clip(np.concatenate([ends, np.array(ends) - 1, rng.integers(0, store.n, 30)]), 0, store.n - 1)
+    )
+    store.graduation_month[members] = -4
+    store.graduated_inside[members] = 1
+    store.status[members] = Status.EMPLOYED
+    kernels_on(True)
+    by_region, size = cohort_by_region(store, -4)
+    assert size == members.size
+    np.testing.assert_array_equal(by_region, np.bincount(store.region[members], minlength=by_region.size))
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, kernels.PARTS + 3, 1000])
+def test_screening_kernels_for_any_size(tiled, n):
+    """The screening kernels with fewer slots than parts, parts shorter than a block, a few blocks."""
+    from simulator.people.store import EVENT_JOB_LOST
+    from simulator.rng import slot_uniforms
+
+    store = tiled
+    graduation, status, region = store.graduation_month[:n], store.status[:n], store.region[:n]
+    inside = np.ones(n, dtype=np.int8)
+    counted = kernels.cohort_by_region(graduation.copy() * 0 - 4, status, inside, region, -4, int(Status.DEAD), 15)
+    assert counted.sum() == np.count_nonzero(status != Status.DEAD)
+    jobless, starting = kernels.unemployed_and_starting(
+        status, store.age_months[:n], int(Status.UNEMPLOYED), int(Status.INACTIVE), 0
+    )
+    np.testing.assert_array_equal(jobless, np.flatnonzero(status == Status.UNEMPLOYED))
+    assert starting.size == 0
+    hazard = np.full(128, 0.5, dtype=np.float32)
+    ones = np.ones(200, dtype=np.float32)
+    found = kernels.considering(
+        3, store.age_years[:n], hazard, hazard.astype(np.float64), store.months_since_move[:n], ones.astype(float),
+        ones, graduation, 0, ones[:13], store.events[:n], EVENT_JOB_LOST, np.float32(1.0), region,
+        np.ones(15, dtype=np.float32), status, int(Status.DEAD), int(Status.STUDENT),
+    )  # fmt: skip
+    able = (status != Status.DEAD) & (status != Status.STUDENT)
+    np.testing.assert_array_equal(found, np.flatnonzero((slot_uniforms(3, n) < 0.5) & able))

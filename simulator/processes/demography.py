@@ -11,6 +11,8 @@ births and deaths change only because the population's size and age structure ch
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from simulator.arrays import CHUNK, use_kernels
@@ -226,15 +228,17 @@ def _leave_labour_force(persons: PersonStore, ctx: Context, state: WorldState) -
 
         columns = (persons.age_years, persons.age_months, persons.sex, persons.edu, persons.sector)
         codes = (int(Edu.COLLEGE), SECTOR_INDEX["agriculture"], limit.astype(np.float64))
-        key = state.draws.key("labour_exits")
+        key, bounds = state.draws.key("labour_exits"), exit_chance_bounds(table, heavier)
         in_force, classes, by_part, count, flagged = kernels.labour_exit_cells(
             persons.status, *columns, int(Status.EMPLOYED), int(Status.UNEMPLOYED), min_age, *codes, table.size,
-            key, exit_chance_bounds(table, heavier),
+            key, bounds,
         )  # fmt: skip
         if by_part.sum() == 0:
             return
-        chances = _cell_chances(table, count, flagged, heavier).ravel()
-        leaving, past = kernels.labour_exits(in_force, classes, by_part, chances, key)
+        chances = _cell_chances(table, count, flagged, heavier)
+        if (chances[count > 0] > bounds[count > 0, None]).any():  # 256 cells: the screening's premise, kept
+            raise RuntimeError("labour-force exits: a chance exceeds its cell's bound (exit_chance_bounds)")
+        leaving, past = kernels.labour_exits(in_force, classes, by_part, chances.ravel(), key)
     else:
         in_force, past, chance = _exit_chances(persons, table, min_age, limit, heavier)
         if in_force.size == 0:
@@ -271,12 +275,13 @@ def exit_chance_bounds(table: np.ndarray, heavier: float) -> np.ndarray:
     """By cell, a number at least as large as any chance of leaving `_cell_chances` can give the cell's
     persons, whatever the cell's counts: the chance is table x weight / the cell's mean weight (at most 1),
     with the weight 1 or `heavier` and so the mean between the two, hence at most table x max(1, heavier) /
-    min(1, heavier); the factor 1 + 1e-9 covers the rounding of the division. 1 everywhere when `heavier`
-    is not positive (the kernels then screen nobody out)."""
-    low = min(1.0, heavier)
-    if not low > 0:
+    min(1, heavier); the factor 1 + 1e-9 covers the rounding of the division. 1 everywhere when that ratio
+    is not a finite number (`heavier` not positive, infinite, NaN or subnormal): the kernels then screen
+    nobody out."""
+    ratio = max(1.0, heavier) / min(1.0, heavier) if heavier > 0 else math.inf
+    if not math.isfinite(ratio):
         return np.ones(table.size)
-    return np.minimum(table * (max(1.0, heavier) / low) * (1.0 + 1e-9), 1.0)
+    return np.minimum(table * ratio * (1.0 + 1e-9), 1.0)
 
 
 def _cell_chances(table: np.ndarray, count: np.ndarray, flagged: np.ndarray, heavier: float) -> np.ndarray:

@@ -98,10 +98,12 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
     "migration" falls below their hazard (`hazard_factors`), among the living who are not in school.
 
     The draws do not depend on anyone's state (one per slot). The exact hazard is computed only where it can
-    matter: for everyone whose draw falls below the largest hazard their age allows without life events, and
-    for everyone with a life event. From `simulator.arrays.kernel_min_slots()` slots on a compiled pass does
-    all of it (`simulator.kernels.considering`, from the same tables in the same float32 operations: the same
-    persons).
+    matter: for everyone whose draw falls below a bound of the hazard without life events (numpy: the largest
+    hazard of all; the compiled pass: their age's hazard times a bound by months since the move), and for
+    every fresh graduate and everyone with a life event. The bounds include the largest mobility multiplier
+    when it exceeds 1 (the conditions cap it at 1 today). From `simulator.arrays.kernel_min_slots()` slots on
+    a compiled pass does all of it (`simulator.kernels.considering`, from the same tables in the same float32
+    operations: the same persons).
     """
     p = ctx.params
     table = ctx.tables["migration_hazard"]
@@ -111,19 +113,22 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
         p["migration.job_loss_multiplier"],
     )  # fmt: skip
     mobility = mobility_multiplier(ctx, state).astype(np.float32)
+    above_one = max(1.0, float(mobility.max()))  # the bounds below hold for multipliers of at most 1
     if use_kernels(persons.n):
         from simulator import kernels
 
         bound = recent_move_ceiling(p["migration.recent_move_multiplier"], p["migration.recent_move_decay_months"])
         return kernels.considering(
-            state.draws.key("migration"), persons.age_years, table, table.astype(np.float64),
+            state.draws.key("migration"), persons.age_years, table, table.astype(np.float64) * above_one,
             persons.months_since_move, bound, recent, persons.graduation_month, state.month, graduation,
             persons.events, EVENT_JOB_LOST, job_loss, persons.region, mobility, persons.status, int(Status.DEAD),
             int(Status.STUDENT),
         )  # fmt: skip
     draws = state.draws.uniforms("migration", persons.n)
     special = fresh_graduates(persons.graduation_month, state.month) | (persons.events != 0)
-    maybe = np.flatnonzero((draws < table.max() * recent[0]) | special)  # the largest hazard without events
+    maybe = np.flatnonzero(
+        (draws < table.max() * recent[0] * above_one) | special
+    )  # above any hazard without events
     hazard = table[persons.age_years[maybe]]
     # graduation multiplies the hazard, the more so the more recent it is
     since = state.month - persons.graduation_month[maybe].astype(np.int64)
