@@ -61,13 +61,13 @@ def command_for(scale: int, end: str, out: Path) -> list[str]:
     return [*head, "run", str(SCENARIO), *settings]
 
 
-def timed_child(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run `command` (with `env` added to the environment); return its wall seconds, peak resident memory
-    (GiB), exit status and output."""
+def timed_child(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict[str, Any]:
+    """Run `command` in `cwd` (with `env` added to the environment); return its wall seconds, peak resident
+    memory (GiB), exit status and output."""
     load_before = load_average()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
