@@ -126,9 +126,8 @@ def consider(persons: PersonStore, ctx: Context, state: WorldState) -> np.ndarra
         )  # fmt: skip
     draws = state.draws.uniforms("migration", persons.n)
     special = fresh_graduates(persons.graduation_month, state.month) | (persons.events != 0)
-    maybe = np.flatnonzero(
-        (draws < table.max() * recent[0] * above_one) | special
-    )  # above any hazard without events
+    # the draws below the largest hazard without events (any person's), the fresh graduates, the life events
+    maybe = np.flatnonzero((draws < table.max() * recent[0] * above_one) | special)
     hazard = table[persons.age_years[maybe]]
     # graduation multiplies the hazard, the more so the more recent it is
     since = state.month - persons.graduation_month[maybe].astype(np.int64)
