@@ -394,10 +394,9 @@ def labour_exits(
     chosen: np.ndarray, classes: np.ndarray, listed_count: np.ndarray, chances: np.ndarray, key: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The persons chosen[j] whose uniform in the per-slot stream `key` (the key `labour_exit_cells` screened
-    them with) is below their chance
-    chances[classes[j] // 2] (by 2 cell + flagged), in slot order, and whether each is at or past the
-    statutory age (classes[j] odd): `chosen`, `classes` and `listed_count` by part, as `labour_exit_cells`
-    gives them."""
+    them with) is below their chance chances[classes[j] // 2] (by 2 cell + flagged), in slot order, and
+    whether each is at or past the statutory age (classes[j] odd): `chosen`, `classes` and `listed_count`
+    by part, as `labour_exit_cells` gives them."""
     leaving = scratch("kernels.second list", chosen.size, np.int64)
     past_age = scratch("kernels.flags", chosen.size, np.bool_)
     counts = _labour_exits(leaving, past_age, chosen, classes, listed_count, chances, np.uint64(key))
@@ -651,15 +650,16 @@ def _considering(
         regions, statuses = region[lo:hi], status[lo:hi]
         maybe = np.empty(SCREEN_BLOCK, dtype=np.bool_)
         k = 0
-        for block in range(lo, hi, SCREEN_BLOCK):
-            first = block - lo
-            width = min(SCREEN_BLOCK, hi - block)
-            block_graduated, block_events = graduated_in[first : first + width], event_bits[first : first + width]
-            for j in range(width):
+        for first in range(0, hi - lo, SCREEN_BLOCK):
+            block_graduated, block_events = (
+                graduated_in[first : first + SCREEN_BLOCK],
+                event_bits[first : first + SCREEN_BLOCK],
+            )
+            for j in range(block_events.size):
                 since = month - np.int64(block_graduated[j])
                 fresh = (since >= 0) & (since <= last_since)
-                maybe[j] = (slot_uniform(key, block + j) < bound) | fresh | (block_events[j] != 0)
-            for j in range(width):
+                maybe[j] = (slot_uniform(key, lo + first + j) < bound) | fresh | (block_events[j] != 0)
+            for j in range(block_events.size):
                 if not maybe[j]:
                     continue
                 i = first + j

@@ -395,7 +395,8 @@ def test_screening_kernels_for_any_size(tiled, n):
     store = tiled
     graduation, status, region = store.graduation_month[:n], store.status[:n], store.region[:n]
     inside = np.ones(n, dtype=np.int8)
-    counted = kernels.cohort_by_region(graduation.copy() * 0 - 4, status, inside, region, -4, int(Status.DEAD), 15)
+    cohort = np.full(n, -4, dtype=np.int16)  # everyone of the cohort: the count is everyone living
+    counted = kernels.cohort_by_region(cohort, status, inside, region, -4, int(Status.DEAD), N_REGIONS)
     assert counted.sum() == np.count_nonzero(status != Status.DEAD)
     jobless, starting = kernels.unemployed_and_starting(
         status, store.age_months[:n], int(Status.UNEMPLOYED), int(Status.INACTIVE), 0
